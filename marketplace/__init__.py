@@ -1,0 +1,55 @@
+"""Open "揭榜挂帅" technology challenge marketplace."""
+from __future__ import annotations
+
+from importlib import import_module
+from pathlib import Path
+
+from flask import Flask
+
+from .config import build_config, data_dir_from_env
+from .extensions import babel, csrf, db, login_manager
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"),
+                static_folder=str(PROJECT_ROOT / "static"))
+    data_dir = Path(test_config["DATA_DIR"]) if test_config and "DATA_DIR" in test_config \
+        else data_dir_from_env()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(build_config(data_dir))
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    from . import models  # noqa: F401  (registers every table on the metadata)
+    from .core import i18n, web
+
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    web.init_app(app)
+    for module in _EXTENSION_MODULES:  # index sync, mail delivery, deadline and award sweeps
+        import_module(f"{__name__}.{module}").init_app(app)
+    for module in _BLUEPRINT_MODULES:
+        app.register_blueprint(import_module(f"{__name__}.{module}").bp)
+    for module, name in _CLI_GROUPS:
+        app.cli.add_command(getattr(import_module(f"{__name__}.{module}"), name))
+    return app
+
+
+_EXTENSION_MODULES = ("search.sync", "notifications.mail", "notifications.sweep", "review.cli")
+_BLUEPRINT_MODULES = (
+    "core.views", "accounts.views", "challenges.views", "admin.views", "search.views",
+    "taxonomy.views", "matching.views", "bids.views", "qa.views", "notifications.views",
+    "review.views", "audit.views",
+)
+_CLI_GROUPS = (
+    ("core.cli", "setup_command"), ("core.cli", "migrations_cli"), ("accounts.cli", "users_cli"),
+    ("challenges.cli", "challenges_cli"), ("search.cli", "search_cli"),
+    ("taxonomy.cli", "taxonomy_cli"), ("notifications.cli", "notifications_cli"),
+    ("audit.cli", "audit_cli"), ("review.cli", "review_cli"),
+)
+
+__all__ = ["create_app"]

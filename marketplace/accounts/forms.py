@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice, EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Regexp, ValidationError
+
+from .models import OrgType
+from .operations import find_user_by_email
+
+ORG_TYPE_LABELS = {
+    OrgType.enterprise: _l("Enterprise"),
+    OrgType.university: _l("University"),
+    OrgType.research_institute: _l("Research institute"),
+    OrgType.company: _l("Company"),
+    OrgType.other: _l("Other"),
+}
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[InputRequired(), Email()])
+    password = PasswordField(_l("Password"), validators=[InputRequired()])
+
+
+class RegisterForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=[InputRequired(), Length(max=120)])
+    email = EmailField(_l("Email"), validators=[InputRequired(), Email(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[
+        InputRequired(), Length(min=10, max=200,
+                                message=_l("Use at least 10 characters."))])
+    confirm = PasswordField(_l("Repeat password"), validators=[
+        InputRequired(), EqualTo("password", message=_l("The passwords do not match."))])
+    account_type = RadioField(_l("I am registering as"), choices=[
+        SelectChoice("owner", _l("Need owner (enterprise publishing technical needs)")),
+        SelectChoice("solver",
+                     _l("Solver team (university, institute or company taking on needs)")),
+    ], validators=[InputRequired()], default="solver")
+    organisation = StringField(_l("Organisation name"),
+                               validators=[InputRequired(), Length(max=200)])
+    organisation_en = StringField(_l("Organisation name in English"),
+                                  validators=[Length(max=200)])
+    organisation_type = SelectField(
+        _l("Organisation type"),
+        choices=[SelectChoice(t.value, label) for t, label in ORG_TYPE_LABELS.items()],
+        validators=[InputRequired()])
+    country = StringField(_l("Country (ISO code, e.g. CN, DE, SG)"), default="CN",
+                          validators=[InputRequired(), Regexp(r"^[A-Za-z]{2}$", message=_l(
+                              "Enter the two-letter country code, e.g. CN."))])
+
+    def validate_email(self, field) -> None:
+        if find_user_by_email(field.data or ""):
+            raise ValidationError(_l("An account with this email already exists."))

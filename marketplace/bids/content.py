@@ -1,0 +1,173 @@
+"""A bid's content: from the working draft (raw form pairs) to a validated snapshot.
+
+Drafts are stored exactly as typed and checked only here, when the team submits.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
+
+from marketplace.challenges.models import Challenge, Comparator, Indicator
+
+MAX_DRAFT_CHARS = 300_000
+MAX_ROWS = 40
+HUNDRED = Decimal(100)
+DRAFT_KEYS = re.compile(r"^(approach|budget_justification|members|declaration|"
+                        r"indicator-\d+-(committed|verification)|"
+                        r"milestones-\d+-(name|month|deliverable|share)|"
+                        r"budget-\d+-(item|amount))$")
+
+
+class DraftTooLarge(Exception):
+    pass
+
+
+def draft_pairs(form: MultiDict) -> list[list[str]]:
+    """The fields of a bid form worth keeping, exactly as typed, as JSON-friendly pairs."""
+    pairs = [[key, value] for key, values in form.lists() if DRAFT_KEYS.match(key)
+             for value in values if isinstance(value, str) and value.strip()]
+    if sum(len(value) for _key, value in pairs) > MAX_DRAFT_CHARS:
+        raise DraftTooLarge()
+    return pairs
+
+
+def as_multidict(pairs: list) -> MultiDict:
+    return MultiDict([(key, value) for key, value in pairs or []])
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    try:
+        value = Decimal((text or "").strip().replace(",", ""))
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def meets_target(indicator: Indicator, value: Decimal) -> bool:
+    target = indicator.target_value
+    return {Comparator.ge: value >= target, Comparator.le: value <= target,
+            Comparator.eq: value == target, Comparator.gt: value > target,
+            Comparator.lt: value < target}[indicator.comparator]
+
+
+def row_indices(raw: MultiDict, prefix: str) -> list[int]:
+    found = {int(m.group(1)) for key in raw.keys()
+             if (m := re.match(rf"^{prefix}-(\d+)-", key))}
+    return sorted(found)[:MAX_ROWS]
+
+
+def _row(raw: MultiDict, prefix: str, index: int, fields: tuple[str, ...]) -> dict:
+    return {f: (raw.get(f"{prefix}-{index}-{f}") or "").strip() for f in fields}
+
+
+class Checker:
+    def __init__(self):
+        self.errors: dict[str, list] = {}
+
+    def add(self, key: str, message) -> None:
+        self.errors.setdefault(key, []).append(message)
+
+
+def validate(raw: MultiDict, need: Challenge, members: list, attachments: list
+             ) -> tuple[dict, dict[str, list]]:
+    """The snapshot content for a submission, and errors keyed by form field name."""
+    check = Checker()
+    approach = (raw.get("approach") or "").strip()
+    if len(approach) < 20:
+        check.add("approach", _l("Describe your technical approach (at least 20 characters)."))
+    content = {
+        "approach": approach,
+        "indicators": _indicators(raw, need, check),
+        "milestones": _milestones(raw, need, check),
+    }
+    budget, total = _budget(raw, check)
+    justification = (raw.get("budget_justification") or "").strip()
+    if need.budget_wan is not None and total > need.budget_wan and not justification:
+        check.add("budget_justification", _l(
+            "Your request is above the need's budget of %(budget)s; explain why.",
+            budget=format(need.budget_wan.normalize(), "f")))
+    chosen = set(raw.getlist("members"))
+    on_bid = [m.snapshot() for m in members if str(m.id) in chosen]
+    if not on_bid:
+        check.add("members", _l("Choose the team members who will work on this need."))
+    if raw.get("declaration") != "y":
+        check.add("declaration", _l("Confirm the declaration to submit."))
+    content.update(budget=budget, budget_total=str(total), budget_justification=justification,
+                   members=on_bid, attachments=[a.snapshot() for a in attachments],
+                   declaration=True)
+    return content, check.errors
+
+
+def _indicators(raw: MultiDict, need: Challenge, check: Checker) -> list[dict]:
+    rows = []
+    for indicator in need.indicators:
+        key = f"indicator-{indicator.id}"
+        committed_text = (raw.get(f"{key}-committed") or "").strip()
+        verification = (raw.get(f"{key}-verification") or "").strip()
+        committed = _decimal(committed_text)
+        if committed is None:
+            check.add(f"{key}-committed", _l("Enter the value you commit to, as a number."))
+        elif not meets_target(indicator, committed):
+            check.add(f"{key}-committed", _l(
+                "This does not meet the target (%(cmp)s %(target)s %(unit)s).",
+                cmp=indicator.comparator.symbol, target=indicator.target_display,
+                unit=indicator.unit))
+        if not verification:
+            check.add(f"{key}-verification", _l("Say how the value will be verified."))
+        rows.append({"indicator_id": indicator.id, "name": indicator.name,
+                     "name_en": indicator.name_en or "", "comparator": indicator.comparator.value,
+                     "target": indicator.target_display, "unit": indicator.unit,
+                     "committed": committed_text, "verification": verification})
+    return rows
+
+
+def _milestones(raw: MultiDict, need: Challenge, check: Checker) -> list[dict]:
+    rows, total = [], Decimal(0)
+    for i in row_indices(raw, "milestones"):
+        row = _row(raw, "milestones", i, ("name", "month", "deliverable", "share"))
+        if not any(row.values()):
+            continue
+        key = f"milestones-{i}"
+        if not row["name"]:
+            check.add(f"{key}-name", _l("Name the milestone."))
+        if not row["deliverable"]:
+            check.add(f"{key}-deliverable", _l("Say what is delivered."))
+        month = int(row["month"]) if row["month"].isdigit() else 0
+        limit = need.period_months or 240
+        if not 1 <= month <= limit:
+            check.add(f"{key}-month", _l("Enter a month from 1 to %(n)s.", n=limit))
+        share = _decimal(row["share"])
+        if share is None or not Decimal(0) < share <= HUNDRED:
+            check.add(f"{key}-share", _l("Enter a share above 0 and at most 100."))
+        else:
+            total += share
+        rows.append({**row, "month": month, "share": str(share) if share is not None else ""})
+    if not rows:
+        check.add("milestones", _l("Plan at least one milestone."))
+    elif total != HUNDRED and not any(k.startswith("milestones-") for k in check.errors):
+        check.add("milestones", _l("Payment shares add up to %(total)s%%; they must add up "
+                                   "to 100%%.", total=format(total.normalize(), "f")))
+    return sorted(rows, key=lambda r: r["month"])
+
+
+def _budget(raw: MultiDict, check: Checker) -> tuple[list[dict], Decimal]:
+    rows, total = [], Decimal(0)
+    for i in row_indices(raw, "budget"):
+        row = _row(raw, "budget", i, ("item", "amount"))
+        if not any(row.values()):
+            continue
+        amount = _decimal(row["amount"])
+        if not row["item"]:
+            check.add(f"budget-{i}-item", _l("Name the budget item."))
+        if amount is None or amount < 0 or amount.as_tuple().exponent < -2:
+            check.add(f"budget-{i}-amount",
+                      _l("Enter an amount of zero or more, with at most two decimals."))
+        else:
+            total += amount
+        rows.append({"item": row["item"], "amount": str(amount) if amount is not None else ""})
+    if not rows:
+        check.add("budget", _l("Break your budget request down into at least one item."))
+    return rows, total

@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (BooleanField, DateTimeLocalField, DecimalField, FieldList, Form, FormField,
+                     IntegerField, SelectChoice, SelectField, StringField, TextAreaField)
+from wtforms.validators import (Email, InputRequired, Length, NumberRange, Optional,
+                                ValidationError)
+
+from .models import Comparator, IPTerms
+from .operations import IndicatorRow
+
+IP_TERMS_LABELS = {
+    IPTerms.none: _l("None: the solver team keeps all intellectual property"),
+    IPTerms.non_exclusive: _l("Non-exclusive licence to the need owner"),
+    IPTerms.exclusive: _l("Exclusive: results belong to the need owner"),
+}
+
+EXTRA_INDICATOR_ROWS = 2
+
+
+def _chain_choices() -> list[SelectChoice]:
+    from marketplace.taxonomy.forms import chain_select_choices
+    return chain_select_choices()
+
+
+class IndicatorForm(Form):
+    name = StringField(_l("Indicator"), validators=[Optional(), Length(max=200)])
+    name_en = StringField(_l("Indicator (English)"), validators=[Optional(), Length(max=200)])
+    comparator = SelectField(_l("Comparator"),
+                             choices=[SelectChoice(c.value, c.symbol) for c in Comparator], default=">=")
+    target = StringField(_l("Target value"), validators=[Optional(), Length(max=40)])
+    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=40)])
+
+    def is_blank(self) -> bool:
+        return not any((field.data or "").strip()
+                       for field in (self.name, self.name_en, self.target, self.unit))
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.is_blank():
+            return ok
+        if not (self.name.data or "").strip():
+            self.name.errors = [*self.name.errors, _l("Name the indicator.")]
+            ok = False
+        try:
+            value = Decimal((self.target.data or "").strip())
+            if not value.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            self.target.errors = [*self.target.errors,
+                                  _l("Enter the target as a number, e.g. 650 or 0.5.")]
+            ok = False
+        return ok
+
+
+class NeedForm(FlaskForm):
+    title_zh = StringField(_l("Title (Chinese)"), validators=[Optional(), Length(max=300)])
+    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=300)])
+    summary_zh = TextAreaField(_l("Summary (Chinese)"), validators=[Optional(), Length(max=2000)])
+    summary_en = TextAreaField(_l("Summary (English)"), validators=[Optional(), Length(max=4000)])
+    description_zh = TextAreaField(_l("Description (Chinese, Markdown)"),
+                                   validators=[Optional(), Length(max=50000)])
+    description_en = TextAreaField(_l("Description (English, Markdown)"),
+                                   validators=[Optional(), Length(max=50000)])
+    indicators = FieldList(FormField(IndicatorForm), min_entries=1, max_entries=30)
+    budget_wan = DecimalField(_l("Budget (10,000 CNY)"), places=2, validators=[
+        Optional(), NumberRange(min=0, max=Decimal("999999999"),
+                                message=_l("Enter a budget of zero or more."))])
+    deadline = DateTimeLocalField(_l("Bid deadline (Beijing time, UTC+8)"),
+                                  format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+                                  validators=[Optional()])
+    period_months = IntegerField(_l("Project period (months)"), validators=[
+        Optional(), NumberRange(min=1, max=240, message=_l("Enter 1 to 240 months."))])
+    requirements = TextAreaField(_l("Bidder requirements"),
+                                 validators=[Optional(), Length(max=20000)])
+    confidential_details = TextAreaField(
+        _l("Confidential details (shown only to users who accept the terms)"),
+        validators=[Optional(), Length(max=20000)])
+    ip_terms = SelectField(_l("Intellectual property"),
+                           choices=[SelectChoice(t.value, label) for t, label in IP_TERMS_LABELS.items()],
+                           default=IPTerms.non_exclusive.value)
+    terms_text = TextAreaField(_l("Further terms (confidentiality, use of results)"),
+                               validators=[Optional(), Length(max=20000)])
+    contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=120)])
+    contact_email = StringField(_l("Contact email"),
+                                validators=[Optional(), Email(), Length(max=254)])
+    contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=64)])
+    primary_chain_id = SelectField(_l("Primary industrial chain"), choices=_chain_choices,
+                                   default="")
+
+    def validate_title_en(self, field) -> None:
+        if not (self.title_zh.data or "").strip() and not (field.data or "").strip():
+            raise ValidationError(_l("Give the need a title, in Chinese or in English."))
+
+    def indicator_rows(self) -> list[IndicatorRow]:
+        rows = []
+        for entry in self.indicators:
+            sub = entry.form
+            if sub.is_blank():
+                continue
+            rows.append(IndicatorRow(name=sub.name.data, name_en=sub.name_en.data,
+                                     comparator=Comparator(sub.comparator.data),
+                                     target_value=Decimal(sub.target.data.strip()),
+                                     unit=sub.unit.data or ""))
+        return rows
+
+    def field_values(self, program_zone) -> dict:
+        deadline = self.deadline.data
+        return {
+            "title_zh": self.title_zh.data, "title_en": self.title_en.data,
+            "summary_zh": self.summary_zh.data, "summary_en": self.summary_en.data,
+            "description_zh": self.description_zh.data,
+            "description_en": self.description_en.data,
+            "budget_wan": self.budget_wan.data,
+            "deadline": deadline.replace(tzinfo=program_zone) if deadline else None,
+            "period_months": self.period_months.data,
+            "requirements": self.requirements.data,
+            "confidential_details": self.confidential_details.data,
+            "ip_terms": IPTerms(self.ip_terms.data), "terms_text": self.terms_text.data,
+            "contact_name": self.contact_name.data, "contact_email": self.contact_email.data,
+            "contact_phone": self.contact_phone.data,
+            "primary_chain_id": self.primary_chain_id.data or None,
+        }
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField(_l("File"), validators=[InputRequired(message=_l("Choose a file."))])
+    confidential = BooleanField(_l("Confidential (only for users who accepted the terms)"))
+
+
+class ReturnForm(FlaskForm):
+    reason = TextAreaField(_l("Reasons for returning"), validators=[
+        InputRequired(message=_l("Give the reasons for returning the need.")),
+        Length(max=5000)])
+
+
+class ActionForm(FlaskForm):
+    """A form with only the CSRF token, for buttons that POST."""

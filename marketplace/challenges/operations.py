@@ -1,0 +1,212 @@
+"""The write path for needs: drafts, lifecycle transitions, terms and attachments.
+
+Operations flush and never commit; the request (or CLI command) commits once at its end.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from marketplace.core.types import utcnow
+from marketplace.extensions import db
+from marketplace.taxonomy.operations import classify_need
+
+from .models import (EDITABLE_STATES, Challenge, Comparator, Indicator, IPTerms,
+                     NeedStatus, TermsAcceptance, Transition)
+
+# The lifecycle as far as the foundation runs it; review and award add their own steps.
+ALLOWED = {
+    (NeedStatus.draft, NeedStatus.submitted),
+    (NeedStatus.returned, NeedStatus.submitted),
+    (NeedStatus.submitted, NeedStatus.published),
+    (NeedStatus.submitted, NeedStatus.returned),
+    (NeedStatus.published, NeedStatus.closed),
+    (NeedStatus.not_awarded, NeedStatus.published),
+    # review and award (marketplace/review)
+    (NeedStatus.closed, NeedStatus.under_review),
+    (NeedStatus.under_review, NeedStatus.publicity),
+    (NeedStatus.publicity, NeedStatus.under_review),   # an objection was upheld
+    (NeedStatus.publicity, NeedStatus.awarded),
+    (NeedStatus.publicity, NeedStatus.not_awarded),
+    (NeedStatus.awarded, NeedStatus.contracted),
+    (NeedStatus.contracted, NeedStatus.accepted),
+}
+
+NEED_FIELDS = (
+    "title_zh", "title_en", "summary_zh", "summary_en", "description_zh", "description_en",
+    "requirements", "confidential_details", "ip_terms", "terms_text", "budget_wan", "deadline",
+    "period_months", "contact_name", "contact_email", "contact_phone", "primary_chain_id",
+)
+
+
+class TransitionError(Exception):
+    """A lifecycle step that is not allowed from the need's current state."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass
+class IndicatorRow:
+    name: str
+    comparator: Comparator
+    target_value: Decimal
+    unit: str = ""
+    name_en: str | None = None
+
+
+def _record(need: Challenge, to_status: NeedStatus, actor, reason: str | None = None,
+            at: datetime | None = None) -> None:
+    from_status = need.status
+    if (from_status, to_status) not in ALLOWED:
+        raise TransitionError(_l("A need in state “%(state)s” cannot move to “%(target)s”.",
+                                 state=from_status.value, target=to_status.value))
+    need.status = to_status
+    need.transitions.append(Transition(
+        from_status=from_status, to_status=to_status, reason=reason, at=at or utcnow(),
+        actor_id=getattr(actor, "id", None)))
+
+
+def create_draft(owner, data: dict, indicators: list[IndicatorRow]) -> Challenge:
+    need = Challenge(status=NeedStatus.draft, organisation_id=owner.organisation_id,
+                     created_by_id=owner.id)
+    apply_fields(need, data, indicators)
+    db.session.add(need)
+    need.transitions.append(Transition(from_status=None, to_status=NeedStatus.draft,
+                                       actor_id=owner.id))
+    db.session.flush()
+    assign_reference(need)
+    classify_need(need)
+    return need
+
+
+def assign_reference(need: Challenge) -> None:
+    """Every need gets a list number (榜单编号); imported ones keep their own id."""
+    if not need.ref:
+        need.ref = f"JB-{need.created_at:%Y}-{need.id:05d}"
+        db.session.flush()
+
+
+def apply_fields(need: Challenge, data: dict, indicators: list[IndicatorRow]) -> None:
+    for field in NEED_FIELDS:
+        if field in data:
+            value = data[field]
+            if isinstance(value, str):
+                value = value.strip() or None
+            setattr(need, field, value)
+    if need.ip_terms is None:
+        need.ip_terms = IPTerms.non_exclusive
+    need.indicators = [
+        Indicator(position=i, name=row.name.strip(), name_en=(row.name_en or "").strip() or None,
+                  comparator=row.comparator, target_value=row.target_value,
+                  unit=(row.unit or "").strip())
+        for i, row in enumerate(indicators)
+    ]
+
+
+def update_draft(need: Challenge, data: dict, indicators: list[IndicatorRow]) -> None:
+    if need.status not in EDITABLE_STATES:
+        raise TransitionError(_l("Only drafts and returned needs can be edited."))
+    apply_fields(need, data, indicators)
+    db.session.flush()
+    classify_need(need)
+
+
+def missing_for_submission(need: Challenge) -> list:
+    """What a need lacks before it may be submitted for screening, as messages."""
+    missing = []
+    if not need.title_zh:
+        missing.append(_l("Title (Chinese) is required."))
+    if not need.title_en:
+        missing.append(_l("Title (English) is required."))
+    if not (need.summary_zh or need.summary_en):
+        missing.append(_l("A summary is required."))
+    if not (need.description_zh or need.description_en):
+        missing.append(_l("A description is required."))
+    if not need.indicators:
+        missing.append(_l("At least one technical indicator is required."))
+    if need.budget_wan is None:
+        missing.append(_l("The budget is required."))
+    if need.deadline is None:
+        missing.append(_l("The bid deadline is required."))
+    elif need.deadline_passed():
+        missing.append(_l("The bid deadline must be in the future."))
+    if need.period_months is None:
+        missing.append(_l("The project period is required."))
+    if not need.contact_email:
+        missing.append(_l("A contact email is required."))
+    return missing
+
+
+def submit(need: Challenge, actor) -> None:
+    missing = missing_for_submission(need)
+    if missing:
+        raise TransitionError(missing[0])
+    _record(need, NeedStatus.submitted, actor)
+    db.session.flush()
+
+
+def publish(need: Challenge, actor) -> None:
+    if need.deadline_passed():
+        raise TransitionError(_l("The bid deadline has passed; return the need to its owner."))
+    _record(need, NeedStatus.published, actor)
+    need.published_at = utcnow()
+    db.session.flush()
+
+
+def return_to_owner(need: Challenge, actor, reason: str) -> None:
+    if not reason or not reason.strip():
+        raise TransitionError(_l("Give the reasons for returning the need."))
+    _record(need, NeedStatus.returned, actor, reason=reason.strip())
+    db.session.flush()
+
+
+def publish_imported(need: Challenge) -> None:
+    """Imported needs come from a list the program office already screened."""
+    need.status = NeedStatus.published
+    need.published_at = need.published_at or utcnow()
+    need.transitions.append(Transition(from_status=None, to_status=NeedStatus.published,
+                                       reason="import"))
+    db.session.flush()
+
+
+def close_expired(now: datetime | None = None) -> int:
+    """Record the closing of every published need past its deadline.
+
+    Bidding is refused at the deadline by `Challenge.is_open_for_bids` in any case; this sweep
+    writes the state and its history. Safe to run concurrently: the UPDATE claims each need once.
+    """
+    now = now or utcnow()
+    due = db.session.scalars(select(Challenge.id).where(
+        Challenge.status == NeedStatus.published, Challenge.deadline <= now)).all()
+    closed = 0
+    for need_id in due:
+        claimed = db.session.execute(
+            update(Challenge).where(Challenge.id == need_id,
+                                    Challenge.status == NeedStatus.published)
+            .values(status=NeedStatus.closed).execution_options(synchronize_session=False))
+        if claimed.rowcount:
+            need = db.session.get(Challenge, need_id)
+            db.session.refresh(need)
+            db.session.add(Transition(challenge_id=need_id, from_status=NeedStatus.published,
+                                      to_status=NeedStatus.closed, at=need.deadline,
+                                      reason="deadline"))
+            closed += 1
+    db.session.flush()
+    return closed
+
+
+def accept_terms(need: Challenge, user) -> TermsAcceptance:
+    existing = db.session.scalar(select(TermsAcceptance).where(
+        TermsAcceptance.challenge_id == need.id, TermsAcceptance.user_id == user.id))
+    if existing:
+        return existing
+    acceptance = TermsAcceptance(challenge_id=need.id, user_id=user.id, ip_terms=need.ip_terms)
+    db.session.add(acceptance)
+    db.session.flush()
+    return acceptance

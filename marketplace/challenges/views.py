@@ -1,0 +1,187 @@
+"""Public list and detail, the owner's drafting pages, terms and attachments."""
+from __future__ import annotations
+
+from flask import (Blueprint, abort, flash, redirect, render_template, request,
+                   url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from marketplace.accounts.models import Role
+from marketplace.core.timefmt import program_zone
+from marketplace.core.uploads import UploadRejected, send_stored, store_upload
+from marketplace.extensions import db
+
+from . import operations
+from .forms import EXTRA_INDICATOR_ROWS, ActionForm, AttachmentForm, NeedForm
+from .models import Attachment, Challenge
+from .queries import NeedFilters, organisation_needs, public_needs_query
+
+bp = Blueprint("challenges", __name__)
+
+
+@bp.route("/needs/")
+def index():
+    filters = NeedFilters.from_args(request.args)
+    page = db.paginate(public_needs_query(filters), per_page=12, max_per_page=50)
+    return render_template("challenges/index.html", page=page, filters=filters)
+
+
+@bp.route("/needs/<int:need_id>")
+def detail(need_id: int):
+    need = db.get_or_404(Challenge, need_id)
+    if not need.can_view(current_user):
+        abort(404 if not current_user.is_authenticated else 403)
+    return render_template("challenges/detail.html", need=need, action_form=ActionForm(),
+                           attachment_form=AttachmentForm())
+
+
+@bp.route("/my/needs")
+@login_required
+def dashboard():
+    if not current_user.has_role(Role.owner) or current_user.organisation_id is None:
+        abort(403)
+    needs = db.session.scalars(organisation_needs(current_user.organisation_id)).all()
+    return render_template("challenges/dashboard.html", needs=needs)
+
+
+def _form_for(need: Challenge | None) -> NeedForm:
+    if request.method == "POST" or need is None:
+        form = NeedForm()
+    else:
+        deadline = need.deadline.astimezone(program_zone()).replace(tzinfo=None) \
+            if need.deadline else None
+        form = NeedForm(data={
+            **{field: getattr(need, field) for field in operations.NEED_FIELDS
+               if field not in ("deadline", "ip_terms")},
+            "deadline": deadline, "ip_terms": need.ip_terms.value,
+            "indicators": [{"name": row.name, "name_en": row.name_en or "",
+                            "comparator": row.comparator.value, "target": row.target_display,
+                            "unit": row.unit} for row in need.indicators],
+        })
+    if request.method == "GET":
+        for _i in range(EXTRA_INDICATOR_ROWS):
+            form.indicators.append_entry()
+    return form
+
+
+def _save(form: NeedForm, need: Challenge | None):
+    """Validate, save the draft, and submit when asked. Nothing is stored on invalid input;
+    the form comes back with everything the user typed."""
+    template = "challenges/edit.html"
+    if not form.validate_on_submit():
+        flash(_("Please correct the marked fields. Nothing was saved yet."), "error")
+        return render_template(template, form=form, need=need,
+                               attachment_form=AttachmentForm()), 400
+    values, rows = form.field_values(program_zone()), form.indicator_rows()
+    if need is None:
+        need = operations.create_draft(current_user, values, rows)
+    else:
+        operations.update_draft(need, values, rows)
+    if request.form.get("action") != "submit":
+        flash(_("Draft saved."), "success")
+        return redirect(url_for("challenges.edit", need_id=need.id))
+    missing = operations.missing_for_submission(need)
+    if missing:
+        for message in missing:
+            flash(message, "error")
+        flash(_("Your draft was saved but not submitted."), "info")
+        return redirect(url_for("challenges.edit", need_id=need.id))
+    operations.submit(need, current_user)
+    flash(_("Submitted for screening. The program office will publish it or return it "
+            "with reasons."), "success")
+    return redirect(url_for("challenges.detail", need_id=need.id))
+
+
+@bp.route("/needs/new", methods=["GET", "POST"])
+@login_required
+def create():
+    if not current_user.has_role(Role.owner) or current_user.organisation_id is None:
+        abort(403)
+    form = _form_for(None)
+    if request.method == "GET":
+        return render_template("challenges/edit.html", form=form, need=None)
+    return _save(form, None)
+
+
+@bp.route("/needs/<int:need_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(need_id: int):
+    need = db.get_or_404(Challenge, need_id)
+    if not need.can_edit(current_user):
+        abort(403)
+    form = _form_for(need)
+    if request.method == "GET":
+        return render_template("challenges/edit.html", form=form, need=need,
+                               attachment_form=AttachmentForm(),
+                               missing=operations.missing_for_submission(need))
+    return _save(form, need)
+
+
+@bp.route("/needs/<int:need_id>/terms", methods=["POST"])
+@login_required
+def accept_terms(need_id: int):
+    need = db.get_or_404(Challenge, need_id)
+    if not need.can_accept_terms(current_user) or not ActionForm().validate_on_submit():
+        abort(403)
+    operations.accept_terms(need, current_user)
+    flash(_("You accepted the terms of this need. The confidential details are shown below."),
+          "success")
+    return redirect(url_for("challenges.detail", need_id=need.id) + "#confidential")
+
+
+@bp.route("/needs/<int:need_id>/attachments", methods=["POST"])
+@login_required
+def upload_attachment(need_id: int):
+    need = db.get_or_404(Challenge, need_id)
+    if not need.can_edit(current_user):
+        abort(403)
+    form = AttachmentForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a file to upload."), "error")
+        return redirect(url_for("challenges.edit", need_id=need.id))
+    try:
+        stored = store_upload(form.file.data)
+    except UploadRejected as rejected:
+        flash(str(rejected.message), "error")
+        return redirect(url_for("challenges.edit", need_id=need.id) + "#attachments")
+    need.attachments.append(Attachment(
+        **stored.columns(), confidential=form.confidential.data,
+        uploaded_by_id=current_user.id))
+    flash(_("File uploaded."), "success")
+    return redirect(url_for("challenges.edit", need_id=need.id) + "#attachments")
+
+
+@bp.route("/needs/<int:need_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
+@login_required
+def delete_attachment(need_id: int, attachment_id: int):
+    need = db.get_or_404(Challenge, need_id)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.challenge_id != need.id:
+        abort(404)
+    if not need.can_edit(current_user) or not ActionForm().validate_on_submit():
+        abort(403)
+    need.attachments.remove(attachment)
+    flash(_("File removed."), "success")
+    return redirect(url_for("challenges.edit", need_id=need.id) + "#attachments")
+
+
+@bp.route("/needs/<int:need_id>/attachments/<int:attachment_id>")
+def download_attachment(need_id: int, attachment_id: int):
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.challenge_id != need_id:
+        abort(404)
+    if not attachment.can_download(current_user):
+        abort(403 if current_user.is_authenticated else 404)
+    return send_stored(attachment)
+
+
+@bp.app_context_processor
+def _challenge_helpers() -> dict:
+    from .forms import IP_TERMS_LABELS
+    from .models import TermsAcceptance
+
+    def need_acceptances(need: Challenge) -> list[TermsAcceptance]:
+        return db.session.scalars(db.select(TermsAcceptance).where(
+            TermsAcceptance.challenge_id == need.id).order_by(TermsAcceptance.accepted_at)).all()
+
+    return {"ip_label": IP_TERMS_LABELS.get, "need_acceptances": need_acceptances}

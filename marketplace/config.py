@@ -1,0 +1,73 @@
+"""Configuration: everything the app writes lives in MARKETPLACE_DATA_DIR."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+DEFAULT_DATA_DIR = "instance"
+
+
+def data_dir_from_env() -> Path:
+    return Path(os.environ.get("MARKETPLACE_DATA_DIR", DEFAULT_DATA_DIR)).resolve()
+
+
+def load_or_create_secret_key(data_dir: Path) -> str:
+    """SECRET_KEY from the environment, else generated once into the data dir."""
+    from_env = os.environ.get("SECRET_KEY")
+    if from_env:
+        return from_env
+    key_file = data_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_hex(32)
+    # O_EXCL: when two workers start at once, the first one's key wins for both.
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def build_config(data_dir: Path) -> dict:
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'marketplace.sqlite3'}"
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    return {
+        "DATA_DIR": str(data_dir),
+        "UPLOAD_DIR": str(data_dir / "uploads"),
+        "INDEX_DIR": str(data_dir / "index"),
+        "MAIL_OUTBOX_DIR": str(data_dir / "mail"),
+        "SECRET_KEY": load_or_create_secret_key(data_dir),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+        "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
+        "MAX_ATTACHMENT_BYTES": 20 * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "BABEL_DEFAULT_LOCALE": "zh",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "PROGRAM_TIMEZONE": "Asia/Shanghai",
+        "LOGIN_FAILURE_LIMIT": 5,
+        "LOGIN_FAILURE_WINDOW_SECONDS": 15 * 60,
+        "LOGIN_IP_FAILURE_LIMIT": 30,
+        "NEEDS_PER_PAGE": 12,
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "1") == "1",
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "noreply@marketplace.local"),
+        # absolute links in emails sent outside a request (CLI, sweeps), e.g. https://jb.example.cn
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
+    }

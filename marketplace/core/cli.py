@@ -1,0 +1,65 @@
+"""`flask --app wsgi setup [--demo]` and the migration helpers."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from marketplace.extensions import db
+
+from . import migrate
+
+
+@click.command("setup")
+@click.option("--demo", is_flag=True, help="Load the demo data set into an empty database.")
+@with_appcontext
+def setup_command(demo: bool) -> None:
+    """Migrate to the newest schema, load the default taxonomy and (optionally) demo data.
+
+    Idempotent: safe to run on every start.
+    """
+    migrate.upgrade()
+    click.echo("Database schema is up to date.")
+    from marketplace.challenges.operations import close_expired
+    if demo:
+        from marketplace.demo.loader import database_is_empty, load_demo, print_logins
+        if database_is_empty():
+            counts = load_demo()
+            db.session.commit()
+            click.echo(f"Loaded demo data: {counts['organisations']} organisations, "
+                       f"{counts['users']} users, {counts['needs']} needs.")
+        else:
+            click.echo("Database is not empty; demo data not loaded.")
+        print_logins()
+    from marketplace.search.cli import prepare_search
+    prepare_search()
+    close_expired()
+    db.session.commit()
+    click.echo(f"Data directory: {current_app.config['DATA_DIR']}")
+
+
+@click.group("migrations")
+def migrations_cli() -> None:
+    """Schema migrations (Alembic)."""
+
+
+@migrations_cli.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def upgrade_command(revision: str) -> None:
+    migrate.upgrade(revision)
+
+
+@migrations_cli.command("downgrade")
+@click.argument("revision")
+@with_appcontext
+def downgrade_command(revision: str) -> None:
+    migrate.downgrade(revision)
+
+
+@migrations_cli.command("revision")
+@click.option("-m", "--message", required=True)
+@with_appcontext
+def revision_command(message: str) -> None:
+    """Autogenerate a revision; read and edit it by hand before committing."""
+    migrate.revision(message)

@@ -1,0 +1,46 @@
+"""Showing times to people: in the program's zone and in the viewer's own."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from flask import current_app, request
+from flask_login import current_user
+
+TZ_COOKIE = "tz"
+
+
+def program_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["PROGRAM_TIMEZONE"])
+
+
+def is_valid_zone(name: str | None) -> bool:
+    if not name or len(name) > 64:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def viewer_zone() -> ZoneInfo:
+    """The signed-in user's zone, else the browser's (cookie set by our script)."""
+    name = getattr(current_user, "timezone", None) if current_user else None
+    if not is_valid_zone(name):
+        name = request.cookies.get(TZ_COOKIE) if request else None
+    if not is_valid_zone(name):
+        return program_zone()
+    return ZoneInfo(name)
+
+
+def format_in_zone(value: datetime | None, zone: ZoneInfo) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(zone)
+    offset = local.strftime("%z")  # +0800 -> UTC+08:00, unambiguous unlike "CST"
+    return f"{local:%Y-%m-%d %H:%M} UTC{offset[:3]}:{offset[3:]}"
+
+
+def zone_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in sorted(available_timezones()) if "/" in name]

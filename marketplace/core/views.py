@@ -1,0 +1,50 @@
+"""Home page, language switch and time zone cookie."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from marketplace.challenges.queries import NeedFilters, public_needs_query
+from marketplace.extensions import db
+
+from .i18n import LANG_COOKIE, LOCALES
+
+bp = Blueprint("core", __name__)
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+@bp.route("/")
+def home():
+    open_needs = public_needs_query(NeedFilters(status="open", sort="newest"))
+    latest = db.session.scalars(open_needs.limit(6)).all()
+    open_rows = open_needs.order_by(None).subquery()
+    totals = db.session.execute(select(
+        func.count(open_rows.c.id), func.coalesce(func.sum(open_rows.c.budget_wan), 0))).one()
+    return render_template("home.html", latest=latest, open_count=totals[0],
+                           open_budget=totals[1])
+
+
+@bp.route("/lang/<code>", methods=["GET", "POST"])
+def set_language(code: str):
+    """Switch the language and remember it (cookie, and the profile when signed in)."""
+    if code not in LOCALES:
+        code = "zh"
+    target = request.args.get("next") or request.referrer or url_for("core.home")
+    parts = urlsplit(target)
+    if parts.netloc and parts.netloc != request.host:
+        target = url_for("core.home")
+    if current_user.is_authenticated:
+        current_user.locale = code
+    response = redirect(target)
+    response.set_cookie(LANG_COOKIE, code, max_age=ONE_YEAR, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.route("/healthz")
+def health():
+    db.session.execute(select(1))
+    return {"status": "ok"}

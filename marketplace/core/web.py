@@ -1,0 +1,124 @@
+"""Request lifecycle: one commit per request, security headers, template helpers."""
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+
+from flask import Flask, g, render_template
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from marketplace.extensions import db, login_manager
+
+from .markdown import render_markdown
+from .timefmt import format_in_zone, program_zone, viewer_zone
+
+SWEEP_INTERVAL_SECONDS = 30
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(_load_user)
+
+    app.before_request(_sweep_deadlines)
+    app.after_request(_commit_and_secure)
+    app.teardown_request(_rollback_on_error)
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["money_wan"] = format_money_wan
+    app.jinja_env.filters["in_program_zone"] = lambda v: format_in_zone(v, program_zone())
+    app.jinja_env.filters["in_viewer_zone"] = lambda v: format_in_zone(v, viewer_zone())
+    app.context_processor(_template_context)
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(code, _error_page)
+    app.register_error_handler(CSRFError, _csrf_error)
+
+
+ERROR_TEXTS = {
+    400: (_l("Bad request"), _l("The request could not be understood.")),
+    403: (_l("Not allowed"), _l("You do not have permission to do this.")),
+    404: (_l("Not found"), _l("This page does not exist or is not available to you.")),
+    405: (_l("Not allowed"), _l("This action is not available here.")),
+    413: (_l("File too large"), _l("The upload is larger than the allowed size.")),
+    429: (_l("Too many requests"), _l("Please wait a moment and try again.")),
+    500: (_l("Something went wrong"), _l("The error was logged. Please try again later.")),
+}
+
+
+def _error_page(error):
+    code = getattr(error, "code", 500) or 500
+    title, message = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def _csrf_error(error):
+    return render_template("errors/error.html", code=400, title=_l("The form has expired"),
+                           message=_l("For your security, forms expire. Go back, reload the "
+                                      "page and submit again.")), 400
+
+
+def _load_user(user_id: str):
+    from marketplace.accounts.models import User
+    if not user_id.isdigit():
+        return None
+    return db.session.get(User, int(user_id))
+
+
+def _sweep_deadlines() -> None:
+    """Record closings of needs past their deadline, at most every few seconds per process."""
+    from flask import current_app
+    last = current_app.extensions.get("deadline_sweep_at", 0.0)
+    if time.monotonic() - last < SWEEP_INTERVAL_SECONDS:
+        return
+    current_app.extensions["deadline_sweep_at"] = time.monotonic()
+    from marketplace.challenges.operations import close_expired
+    try:
+        changed = close_expired()
+        for hook in current_app.extensions.get("deadline_sweep_hooks", ()):
+            changed += hook()
+        if changed:
+            db.session.commit()
+    except Exception:  # a sweep must never break the request it rides on
+        db.session.rollback()
+        current_app.logger.exception("deadline sweep failed")
+
+
+def _commit_and_secure(response):
+    if response.status_code < 400 and not g.get("rollback_only"):
+        db.session.commit()
+    else:
+        db.session.rollback()
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Content-Security-Policy", CSP)
+    return response
+
+
+def _rollback_on_error(exc) -> None:
+    if exc is not None:
+        db.session.rollback()
+
+
+def format_money_wan(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    value = Decimal(value)
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text
+
+
+def _template_context() -> dict:
+    from marketplace.accounts.forms import ORG_TYPE_LABELS
+    from marketplace.accounts.models import Role
+    locale = str(get_locale() or "zh")
+    return {"locale": locale, "Role": Role, "current_user": current_user,
+            "org_type_label": ORG_TYPE_LABELS.get,
+            "viewer_zone_name": viewer_zone().key, "program_zone_name": program_zone().key}

@@ -1,0 +1,1 @@
+"""Notifications: in-app list, email outbox, deadline reminders."""

@@ -1,0 +1,177 @@
+"""Who is told what, and when: in-app notifications plus a queued email for each.
+
+Called from operations (inside their transaction) and from the periodic sweep.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app, has_request_context, request
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from marketplace.accounts.models import Role, User
+from marketplace.challenges.models import Challenge, NeedStatus
+from marketplace.core.types import utcnow
+from marketplace.extensions import db
+
+from .models import Notification, NotificationKind, NoticeSent, OutboxEmail
+
+CLOSED_NOTICE_WINDOW = timedelta(days=14)
+
+
+def need_params(need: Challenge) -> dict:
+    return {"need_zh": need.title("zh"), "need_en": need.title("en"), "ref": need.ref or ""}
+
+
+def describe(kind: NotificationKind, params: dict, locale: str) -> str:
+    """The sentence for a notification, in the current locale."""
+    need = params.get("need_en" if locale == "en" else "need_zh") or params.get("need_zh", "")
+    texts = {
+        NotificationKind.bid_received: lambda: _(
+            "Your bid on “%(need)s” was received (version %(version)s).",
+            need=need, version=params.get("version", 1)),
+        NotificationKind.deadline_3d: lambda: _(
+            "Bidding on “%(need)s” closes in 3 days; your bid is still a draft.", need=need),
+        NotificationKind.deadline_1d: lambda: _(
+            "Bidding on “%(need)s” closes within a day; your bid is still a draft.", need=need),
+        NotificationKind.need_closed: lambda: _("Bidding on “%(need)s” has closed.", need=need),
+        NotificationKind.question_answered: lambda: _(
+            "Your question on “%(need)s” was answered.", need=need),
+    }
+    return texts[kind]()
+
+
+def absolute(path: str) -> str:
+    base = current_app.config.get("PUBLIC_BASE_URL") or (
+        request.host_url if has_request_context() else "")
+    return base.rstrip("/") + path if base else path
+
+
+def notify(users: list[User], kind: NotificationKind, need: Challenge, link: str,
+           **extra) -> int:
+    params = {**need_params(need), **extra}
+    default_locale = current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")
+    count = 0
+    for user in users:
+        if not user.is_active:
+            continue
+        db.session.add(Notification(user_id=user.id, kind=kind, challenge_id=need.id,
+                                    link=link, params=params))
+        locale = user.locale or default_locale
+        with force_locale(locale):
+            sentence = describe(kind, params, locale)
+            body = "\n\n".join([
+                _("Hello %(name)s,", name=user.name), sentence, absolute(link),
+                _("You receive this email because you use the open technology challenge "
+                  "platform. Your notifications are also listed on the site.")])
+        db.session.add(OutboxEmail(to_address=user.email, subject=sentence[:300], body=body))
+        count += 1
+    db.session.flush()
+    return count
+
+
+def team_users(organisation_id: int) -> list[User]:
+    users = db.session.scalars(select(User).where(User.organisation_id == organisation_id)).all()
+    return [u for u in users if u.has_role(Role.solver)]
+
+
+def owner_users(need: Challenge) -> list[User]:
+    users = db.session.scalars(select(User).where(
+        User.organisation_id == need.organisation_id)).all()
+    return [u for u in users if u.has_role(Role.owner)]
+
+
+def _claim(need_id: int, organisation_id: int, kind: NotificationKind) -> bool:
+    """Record a once-only notice; False if it was already given (by us or another worker)."""
+    exists = db.session.scalar(select(NoticeSent.id).where(
+        NoticeSent.challenge_id == need_id, NoticeSent.organisation_id == organisation_id,
+        NoticeSent.kind == kind))
+    if exists:
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(NoticeSent(challenge_id=need_id, organisation_id=organisation_id,
+                                      kind=kind))
+    except IntegrityError:
+        return False
+    return True
+
+
+# -- events --------------------------------------------------------------------------------
+def bid_received(bid, version) -> None:
+    from flask import url_for
+    notify(team_users(bid.organisation_id), NotificationKind.bid_received, bid.challenge,
+           url_for("bids.view", bid_id=bid.id), version=version.number)
+
+
+def question_answered(question) -> None:
+    from flask import url_for
+    asker = db.session.get(User, question.asker_id)
+    if asker:
+        notify([asker], NotificationKind.question_answered, question.challenge,
+               url_for("challenges.detail", need_id=question.challenge_id) + "#qa")
+
+
+def remind_deadlines(now: datetime | None = None) -> int:
+    """Remind teams whose bid is still a draft, 3 days and 1 day before the deadline.
+    Each reminder goes once per team and need, however often this runs."""
+    from flask import url_for
+
+    from marketplace.bids.models import Bid, BidStatus
+    now = now or utcnow()
+    rows = db.session.execute(
+        select(Challenge, Bid.organisation_id, Bid.id).join(Bid, Bid.challenge_id == Challenge.id)
+        .where(Challenge.status == NeedStatus.published, Challenge.deadline > now,
+               Challenge.deadline <= now + timedelta(days=3), Bid.status == BidStatus.draft)
+        .order_by(Challenge.id, Bid.id)).all()
+    sent = 0
+    for need, organisation_id, bid_id in rows:
+        kind = NotificationKind.deadline_1d if need.deadline <= now + timedelta(days=1) \
+            else NotificationKind.deadline_3d
+        if _claim(need.id, organisation_id, kind):
+            sent += notify(team_users(organisation_id), kind, need,
+                           url_for("bids.edit", bid_id=bid_id))
+    return sent
+
+
+def notify_closed(now: datetime | None = None) -> int:
+    """Tell teams that submitted bids, and the need owner, that bidding has closed."""
+    from flask import url_for
+
+    from marketplace.bids.models import Bid, BidStatus
+    now = now or utcnow()
+    needs = db.session.scalars(select(Challenge).where(
+        Challenge.status.in_([NeedStatus.published, NeedStatus.closed]),
+        Challenge.deadline <= now, Challenge.deadline > now - CLOSED_NOTICE_WINDOW)).all()
+    sent = 0
+    for need in needs:
+        link = url_for("challenges.detail", need_id=need.id)
+        teams = db.session.scalars(select(Bid.organisation_id).where(
+            Bid.challenge_id == need.id, Bid.status == BidStatus.submitted)).all()
+        for organisation_id in teams:
+            if _claim(need.id, organisation_id, NotificationKind.need_closed):
+                sent += notify(team_users(organisation_id), NotificationKind.need_closed, need,
+                               link)
+        if _claim(need.id, need.organisation_id, NotificationKind.need_closed):
+            sent += notify(owner_users(need), NotificationKind.need_closed, need,
+                           url_for("bids.need_bids", need_id=need.id))
+    return sent
+
+
+def sweep() -> int:
+    """The periodic part: reminders, closing notices, and retries that fell due."""
+    from .mail import kick_delivery
+    changed = remind_deadlines() + notify_closed()
+    if has_due_retries():
+        kick_delivery()
+    return changed
+
+
+def has_due_retries() -> bool:
+    from .models import EmailStatus
+    return db.session.scalar(select(OutboxEmail.id).where(
+        OutboxEmail.status == EmailStatus.pending, OutboxEmail.next_attempt_at <= utcnow(),
+        OutboxEmail.attempts > 0).limit(1)) is not None

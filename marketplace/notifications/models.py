@@ -1,0 +1,84 @@
+"""In-app notifications, the email outbox, and the record of notices already sent."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.accounts.models import User, enum_column
+from marketplace.core.types import UTCDateTime, utcnow
+from marketplace.extensions import db
+
+
+class NotificationKind(str, enum.Enum):
+    bid_received = "bid_received"
+    deadline_3d = "deadline_3d"
+    deadline_1d = "deadline_1d"
+    need_closed = "need_closed"
+    question_answered = "question_answered"
+
+
+class EmailStatus(str, enum.Enum):
+    pending = "pending"    # waiting for its (next) attempt
+    sent = "sent"
+    failed = "failed"      # gave up after the last retry; shown to admins
+
+
+class Notification(db.Model):
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[NotificationKind] = mapped_column(
+        enum_column(NotificationKind, name="notification_kind"))
+    challenge_id: Mapped[int | None] = mapped_column(
+        ForeignKey("challenges.id", ondelete="CASCADE"))
+    link: Mapped[str] = mapped_column(String(300), default="")
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    def can_view(self, user) -> bool:
+        return getattr(user, "is_authenticated", False) and user.id == self.user_id
+
+
+class OutboxEmail(db.Model):
+    """An email queued inside the transaction that caused it, delivered after commit."""
+
+    __tablename__ = "outbox_emails"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[EmailStatus] = mapped_column(
+        enum_column(EmailStatus, name="email_status"), default=EmailStatus.pending, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (CheckConstraint("attempts >= 0", name="attempts_not_negative"),)
+
+
+class NoticeSent(db.Model):
+    """A once-only notice (deadline reminder, need closed) already given to a team."""
+
+    __tablename__ = "notices_sent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(
+        ForeignKey("challenges.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"))
+    kind: Mapped[NotificationKind] = mapped_column(
+        enum_column(NotificationKind, name="notice_kind"))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("challenge_id", "organisation_id", "kind",
+                                       name="uq_notices_sent_need_org_kind"),)

@@ -1,0 +1,1 @@
+"""Expert review: pool, rounds, rubric, panels, scoring, decisions, publicity."""

@@ -1,0 +1,150 @@
+"""Program office: decide, resolve objections, finalise, contract, accept (验收), republish."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from marketplace.accounts.permissions import admin_required
+from marketplace.challenges.forms import ActionForm
+from marketplace.challenges.models import NeedStatus
+from marketplace.core.timefmt import program_zone
+from marketplace.extensions import db
+
+from . import decisions, queries
+from .award_models import Decision, Objection, Outcome, ProjectMilestone
+from .forms import DecisionForm, RepublishForm, ResolveForm
+from .operations import ReviewRefused
+from .views import bp, form_errors, load_need, load_round, refused
+
+
+@bp.route("/admin/review/rounds/<int:round_id>/decide", methods=["GET", "POST"])
+@admin_required
+def decide(round_id: int):
+    review = load_round(round_id)
+    form = DecisionForm()
+    if request.method == "POST" and form.validate_on_submit():
+        chosen = [int(v) for v in request.form.getlist("winner") if v.isdigit()]
+        try:
+            decisions.propose_decision(review, current_user, outcome=Outcome(form.outcome.data),
+                                       winner_entry_ids=chosen, rationale=form.rationale.data,
+                                       publicity_days=form.publicity_days.data)
+        except ReviewRefused as error:
+            return refused(error, url_for("review.decide", round_id=review.id))
+        flash(_("Decision proposed. The need owner is asked to confirm it."), "success")
+        return redirect(url_for("review.need_decision", need_id=review.challenge_id))
+    form_errors(form)
+    return render_template("review/decide.html", review=review, need=review.challenge, form=form,
+                           results=queries.results(review))
+
+
+@bp.route("/admin/review/needs/<int:need_id>/decision")
+@admin_required
+def need_decision(need_id: int):
+    need = load_need(need_id)
+    return render_template("review/need_decision.html", need=need,
+                           decision=queries.latest_decision(need),
+                           milestones=queries.milestones(need), resolve_form=ResolveForm(),
+                           action_form=ActionForm(), republish_form=RepublishForm())
+
+
+@bp.route("/admin/review/objections/<int:objection_id>/resolve", methods=["POST"])
+@admin_required
+def resolve_objection(objection_id: int):
+    objection = db.session.get(Objection, objection_id) or abort(404)
+    target = url_for("review.need_decision", need_id=objection.decision.challenge_id)
+    form = ResolveForm()
+    if not form.validate_on_submit():
+        form_errors(form)
+        return redirect(target)
+    try:
+        decisions.resolve_objection(objection, current_user,
+                                    upheld=form.outcome.data == "uphold",
+                                    resolution=form.resolution.data)
+    except ReviewRefused as error:
+        return refused(error, target)
+    flash(_("Objection resolved."), "success")
+    return redirect(target)
+
+
+@bp.route("/admin/review/decisions/<int:decision_id>/finalise", methods=["POST"])
+@admin_required
+def finalise(decision_id: int):
+    decision = db.session.get(Decision, decision_id) or abort(404)
+    target = url_for("review.need_decision", need_id=decision.challenge_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        decisions.finalise(decision, current_user)
+    except ReviewRefused as error:
+        return refused(error, target)
+    flash(_("The decision is final."), "success")
+    return redirect(target)
+
+
+@bp.route("/admin/review/needs/<int:need_id>/contract", methods=["POST"])
+@admin_required
+def contract(need_id: int):
+    need = load_need(need_id)
+    target = url_for("review.need_decision", need_id=need.id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        decisions.record_contract(need, current_user)
+    except ReviewRefused as error:
+        return refused(error, target)
+    flash(_("Contract recorded; the winning bids' milestones are now the project's."), "success")
+    return redirect(target)
+
+
+@bp.route("/admin/review/milestones/<int:milestone_id>/accept", methods=["POST"])
+@admin_required
+def accept_milestone(milestone_id: int):
+    milestone = db.session.get(ProjectMilestone, milestone_id) or abort(404)
+    target = url_for("review.need_decision", need_id=milestone.challenge_id) + "#milestones"
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        decisions.accept_milestone(milestone, current_user)
+    except ReviewRefused as error:
+        return refused(error, target)
+    return redirect(target)
+
+
+@bp.route("/admin/review/needs/<int:need_id>/accept", methods=["POST"])
+@admin_required
+def accept_project(need_id: int):
+    need = load_need(need_id)
+    target = url_for("review.need_decision", need_id=need.id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        decisions.accept_project(need, current_user)
+    except ReviewRefused as error:
+        return refused(error, target)
+    flash(_("The project was accepted."), "success")
+    return redirect(target)
+
+
+@bp.route("/admin/review/needs/<int:need_id>/republish", methods=["POST"])
+@admin_required
+def republish(need_id: int):
+    """After no award (流榜) the need can be published again with a new deadline."""
+    need = load_need(need_id)
+    target = url_for("review.need_decision", need_id=need.id)
+    form = RepublishForm()
+    if need.status != NeedStatus.not_awarded:
+        abort(403)
+    if not form.validate_on_submit():
+        form_errors(form)
+        return redirect(target)
+    deadline = datetime.combine(form.deadline.data.date(), form.deadline.data.time(),
+                                tzinfo=program_zone())
+    try:
+        decisions.republish(need, current_user, deadline)
+    except ReviewRefused as error:
+        return refused(error, target)
+    flash(_("The need was published again."), "success")
+    return redirect(url_for("challenges.detail", need_id=need.id))

@@ -1,0 +1,225 @@
+"""Decision, publicity (公示), objections (异议), award, contract, milestones and 验收."""
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from marketplace.audit.operations import record
+from marketplace.challenges.models import Challenge, NeedStatus
+from marketplace.challenges.operations import TransitionError, publish
+from marketplace.challenges.operations import _record as record_transition
+from marketplace.core.types import utcnow
+from marketplace.core.uploads import StoredFile
+from marketplace.extensions import db
+
+from .award_models import (Decision, DecisionStatus, DecisionWinner, MilestoneStatus,
+                           Objection, ObjectionFile, ObjectionStatus, Outcome, ProjectMilestone)
+from .models import ReviewRound, RoundStatus
+from .operations import ReviewRefused
+from .queries import latest_decision, milestones, results, round_complete
+
+
+def propose_decision(review: ReviewRound, actor, *, outcome: Outcome, winner_entry_ids: list[int],
+                     rationale: str, publicity_days: int) -> Decision:
+    need = review.challenge
+    if need.status != NeedStatus.under_review or review.status != RoundStatus.scoring:
+        raise ReviewRefused(_l("A decision can be proposed only while the need is under review."))
+    if not round_complete(review):
+        raise ReviewRefused(_l("Every reviewer must submit every sheet before a decision."))
+    pending = latest_decision(need)
+    if pending is not None and pending.status == DecisionStatus.proposed:
+        raise ReviewRefused(_l("A decision is already waiting for the need owner."))
+    chosen = [e for e in review.eligible_entries if e.id in set(winner_entry_ids)]
+    if outcome == Outcome.award and not chosen:
+        raise ReviewRefused(_l("Choose at least one winner, or decide on no award."))
+    if outcome == Outcome.no_award and chosen:
+        raise ReviewRefused(_l("A no-award decision has no winners."))
+    if not (rationale or "").strip():
+        raise ReviewRefused(_l("Give the reasons for the decision."))
+    ranked = results(review)
+    decision = Decision(challenge_id=need.id, round_id=review.id, outcome=outcome,
+                        rationale=rationale.strip(), publicity_days=publicity_days,
+                        proposed_by_id=actor.id)
+    for entry in chosen:
+        aggregate = ranked.for_entry(entry)
+        score = aggregate.panel_score if aggregate else None
+        decision.winners.append(DecisionWinner(
+            bid_id=entry.bid_id, panel_score=score.quantize(Decimal("0.01")) if score else None))
+    db.session.add(decision)
+    db.session.flush()
+    record("decision.propose", actor, need=need, subject=decision,
+           data={"outcome": outcome.value, "winners": [e.label for e in chosen],
+                 "winner_bid_ids": [e.bid_id for e in chosen], "rationale": decision.rationale,
+                 "publicity_days": publicity_days})
+    return decision
+
+
+def confirm_decision(decision: Decision, owner, note: str | None = None) -> None:
+    """The need owner confirms: the decision goes public for its publicity period."""
+    if not decision.can_confirm(owner):
+        raise ReviewRefused(_l("Only the need owner can confirm a proposed decision."))
+    now = utcnow()
+    decision.status, decision.confirmed_by_id, decision.confirmed_at = (
+        DecisionStatus.publicity, owner.id, now)
+    decision.owner_note = (note or "").strip() or None
+    decision.publicity_starts_at = now
+    decision.publicity_ends_at = now + timedelta(days=decision.publicity_days)
+    decision.round.status = RoundStatus.closed
+    record_transition(decision.challenge, NeedStatus.publicity, owner)
+    db.session.flush()
+    record("decision.confirm", owner, need=decision.challenge, subject=decision,
+           data={"note": decision.owner_note,
+                 "publicity_ends_at": decision.publicity_ends_at.isoformat()})
+
+
+def decline_decision(decision: Decision, owner, note: str) -> None:
+    if not decision.can_confirm(owner):
+        raise ReviewRefused(_l("Only the need owner can answer a proposed decision."))
+    if not (note or "").strip():
+        raise ReviewRefused(_l("Say why you do not confirm the decision."))
+    decision.status, decision.owner_note = DecisionStatus.declined, note.strip()
+    db.session.flush()
+    record("decision.decline", owner, need=decision.challenge, subject=decision,
+           data={"note": decision.owner_note})
+
+
+def lodge_objection(decision: Decision, user, reason: str, files: list[StoredFile]) -> Objection:
+    if not decision.can_object(user):
+        raise ReviewRefused(_l("Objections can be lodged only during publicity."))
+    if not (reason or "").strip():
+        raise ReviewRefused(_l("Give the reasons for your objection."))
+    objection = Objection(decision_id=decision.id, user_id=user.id, reason=reason.strip())
+    objection.files = [ObjectionFile(**f.columns()) for f in files]
+    db.session.add(objection)
+    db.session.flush()
+    record("objection.lodge", user, need=decision.challenge, subject=objection,
+           data={"decision_id": decision.id, "reason": objection.reason,
+                 "files": [[f.filename, f.sha256] for f in objection.files]})
+    return objection
+
+
+def resolve_objection(objection: Objection, actor, *, upheld: bool, resolution: str) -> None:
+    """Upheld: the decision reopens and review continues. Dismissed: the reason is published."""
+    if not objection.can_resolve(actor):
+        raise ReviewRefused(_l("This objection is already resolved."))
+    if not (resolution or "").strip():
+        raise ReviewRefused(_l("Give the reasons for the resolution."))
+    objection.status = ObjectionStatus.upheld if upheld else ObjectionStatus.dismissed
+    objection.resolution = resolution.strip()
+    objection.resolved_by_id, objection.resolved_at = actor.id, utcnow()
+    db.session.flush()
+    decision = objection.decision
+    record("objection.resolve", actor, need=decision.challenge, subject=objection,
+           data={"upheld": upheld, "resolution": objection.resolution})
+    if upheld and decision.status == DecisionStatus.publicity:
+        decision.status = DecisionStatus.reopened
+        decision.round.status = RoundStatus.scoring
+        record_transition(decision.challenge, NeedStatus.under_review, actor,
+                          reason=objection.resolution)
+        db.session.flush()
+        record("decision.reopen", actor, need=decision.challenge, subject=decision,
+               data={"objection_id": objection.id})
+    elif decision.can_finalise():
+        finalise(decision, actor)
+
+
+def finalise(decision: Decision, actor=None) -> None:
+    """Publicity is over with no open objection: the award (or no award) is final."""
+    if not decision.can_finalise():
+        raise ReviewRefused(_l("The award becomes final only when publicity has ended and no "
+                               "objection is open."))
+    decision.status, decision.finalised_at = DecisionStatus.final, utcnow()
+    target = NeedStatus.awarded if decision.outcome == Outcome.award else NeedStatus.not_awarded
+    record_transition(decision.challenge, target, actor, reason="publicity ended")
+    db.session.flush()
+    record("decision.final", actor, need=decision.challenge, subject=decision,
+           data={"outcome": decision.outcome.value,
+                 "winner_bid_ids": [w.bid_id for w in decision.winners]})
+
+
+def finalise_due() -> int:
+    """Finalise every decision whose publicity has ended without an open objection."""
+    due = db.session.scalars(select(Decision).where(
+        Decision.status == DecisionStatus.publicity, Decision.publicity_ends_at <= utcnow())).all()
+    done = 0
+    for decision in due:
+        if decision.can_finalise():
+            finalise(decision)
+            done += 1
+    return done
+
+
+# -- contract and milestones -------------------------------------------------------------
+def record_contract(need: Challenge, actor) -> list[ProjectMilestone]:
+    """签约: the winning bids' milestones (their last submitted version) become the project's."""
+    decision = latest_decision(need)
+    if need.status != NeedStatus.awarded or decision is None \
+            or decision.status != DecisionStatus.final:
+        raise ReviewRefused(_l("A contract can be recorded only after a final award."))
+    created = []
+    for winner in decision.winners:
+        version = winner.bid.latest_version
+        rows = version.content.get("milestones", []) if version else []
+        for position, row in enumerate(rows):
+            share = row.get("share")
+            created.append(ProjectMilestone(
+                challenge_id=need.id, bid_id=winner.bid_id, position=position,
+                name=str(row.get("name") or "")[:300] or "—", month=max(int(row.get("month")
+                                                                         or 1), 1),
+                deliverable=str(row.get("deliverable") or ""),
+                share=Decimal(share) if share not in (None, "") else None))
+    db.session.add_all(created)
+    record_transition(need, NeedStatus.contracted, actor)
+    db.session.flush()
+    record("contract.record", actor, need=need, subject=decision,
+           data={"milestones": len(created)})
+    return created
+
+
+def report_milestone(milestone: ProjectMilestone, owner, status: MilestoneStatus,
+                     report: str) -> None:
+    if not milestone.can_report(owner):
+        raise ReviewRefused(_l("You cannot report on this milestone."))
+    if status == MilestoneStatus.scheduled or not (report or "").strip():
+        raise ReviewRefused(_l("Choose met, partially met or not met, and describe the result."))
+    milestone.status, milestone.report = status, report.strip()
+    milestone.reported_by_id, milestone.reported_at = owner.id, utcnow()
+    db.session.flush()
+    record("milestone.report", owner, need=milestone.challenge, subject=milestone,
+           data={"status": status.value, "report": milestone.report})
+
+
+def accept_milestone(milestone: ProjectMilestone, actor) -> None:
+    if not milestone.can_accept(actor):
+        raise ReviewRefused(_l("Only a reported milestone can be accepted."))
+    milestone.accepted_by_id, milestone.accepted_at = actor.id, utcnow()
+    db.session.flush()
+    record("milestone.accept", actor, need=milestone.challenge, subject=milestone,
+           data={"status": milestone.status.value})
+
+
+def accept_project(need: Challenge, actor) -> None:
+    """验收: every milestone was reported and accepted."""
+    rows = milestones(need)
+    if need.status != NeedStatus.contracted or any(m.accepted_at is None for m in rows):
+        raise ReviewRefused(_l("Accept every milestone report first."))
+    record_transition(need, NeedStatus.accepted, actor)
+    db.session.flush()
+    record("project.accept", actor, need=need, subject=need,
+           data={"milestones": {m.id: m.status.value for m in rows}})
+
+
+def republish(need: Challenge, actor, deadline) -> None:
+    """After no award (流榜) the need is published again with a new deadline."""
+    if need.status != NeedStatus.not_awarded:
+        raise ReviewRefused(_l("Only a need without an award can be published again."))
+    need.deadline = deadline
+    try:
+        publish(need, actor)
+    except TransitionError as error:
+        raise ReviewRefused(error.message) from error
+    record("need.republish", actor, need=need, subject=need,
+           data={"deadline": deadline.isoformat()})

@@ -1,0 +1,125 @@
+"""Demo data for a complete review round: six reviewers and, on the closed demo need
+SZ-2025-005 (hollow-core fibre), three submitted bids from the demo universities and
+institutes. Called at the end of marketplace.demo.loader.load_demo.
+
+Bids are written as rows (bidding on the need has already closed, so the bids package's
+submit operation would rightly refuse them), in exactly the shape a submission snapshot has.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from marketplace.accounts.models import Organisation, OrgType, Role, User
+from marketplace.accounts.operations import create_user
+from marketplace.bids.models import Bid, BidStatus, BidVersion, TeamMember, TeamProfile
+from marketplace.challenges.models import Challenge, TermsAcceptance
+from marketplace.extensions import db
+
+DEMO_PASSWORD = "demo-password"
+REVIEW_NEED_REF = "SZ-2025-005"
+
+# (email, name, organisation zh, organisation en, keywords)
+REVIEWERS = [
+    ("reviewer2@demo.example", "孙研究员 / Dr. Sun Yue", "东吴光电研究院",
+     "Dongwu Institute of Optoelectronics", "空芯光纤, hollow-core fibre, 光纤拉制"),
+    ("reviewer3@demo.example", "周教授 / Prof. Zhou Ping", "姑苏信息工程大学",
+     "Gusu University of Information Engineering", "光通信, optical communication"),
+    ("reviewer4@demo.example", "吴高工 / Wu Tao", "长江通信标准研究所",
+     "Yangtze Institute of Communication Standards", "光纤, fibre attenuation"),
+    ("reviewer5@demo.example", "郑博士 / Dr. Zheng Hui", "太湖先进制造研究院",
+     "Taihu Institute of Advanced Manufacturing", "微结构光纤, microstructured fibre"),
+    ("reviewer6@demo.example", "冯教授 / Prof. Feng Lin", "金鸡湖科技大学",
+     "Jinji Lake University of Science and Technology", "光子学, photonics"),
+]
+
+# (organisation key, team login, member names, committed attenuation, months, budget)
+BIDS = [
+    ("lihu-tech", "solver@demo.example", ["李娜 / Li Na", "陈刚 / Chen Gang"], "0.15",
+     [(12, "40"), (30, "60")], "6800"),
+    ("straits-iam", "team-straits@demo.example", ["Dr. Tan Wei Ming", "Dr. Priya Raman"],
+     "0.18", [(10, "30"), (24, "30"), (34, "40")], "7100"),
+    ("northbridge-uni", "team-northbridge@demo.example", ["Prof. Helen Carter",
+                                                         "Dr. James Okafor"], "0.12",
+     [(18, "50"), (36, "50")], "7500"),
+]
+
+
+def load_review_demo() -> int:
+    need = db.session.scalar(select(Challenge).where(Challenge.ref == REVIEW_NEED_REF))
+    if need is None:
+        return 0
+    _reviewers(need)
+    for org_key, login, members, committed, plan, budget in BIDS:
+        _bid(need, org_key, login, members, committed, plan, Decimal(budget))
+    db.session.flush()
+    return len(BIDS)
+
+
+def _reviewers(need: Challenge) -> None:
+    from marketplace.matching.operations import save_profile
+    for email, name, org_zh, org_en, keywords in REVIEWERS:
+        org = Organisation(name=org_zh, name_en=org_en, type=OrgType.research_institute,
+                           country="CN", verified=True)
+        db.session.add(org)
+        db.session.flush()
+        user = create_user(email, name, DEMO_PASSWORD, {Role.reviewer}, organisation=org)
+        save_profile(user, [need.primary_chain_id or "optical-communication"], keywords)
+
+
+def _organisation(key: str) -> Organisation:
+    names = {"lihu-tech": "Lihu University of Technology",
+             "straits-iam": "Straits Institute of Advanced Materials",
+             "northbridge-uni": "University of Northbridge"}
+    return db.session.scalar(select(Organisation).where(Organisation.name_en == names[key]))
+
+
+def _team_user(org: Organisation, login: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == login))
+    if user is None:
+        user = create_user(login, f"{org.name_en or org.name} team", DEMO_PASSWORD,
+                           {Role.solver}, organisation=org)
+    return user
+
+
+def _bid(need: Challenge, org_key: str, login: str, members: list[str], committed: str,
+         plan: list[tuple[int, str]], budget: Decimal) -> None:
+    org = _organisation(org_key)
+    user = _team_user(org, login)
+    profile = TeamProfile(organisation_id=org.id, chain_ids=[], keywords=["hollow-core fibre"],
+                          summary=f"{org.name_en}: microstructured fibre group.")
+    profile.members = [TeamMember(position=i, name=n, title="PI" if i == 0 else "Co-PI")
+                       for i, n in enumerate(members)]
+    db.session.add(profile)
+    submitted = need.deadline - timedelta(days=2)
+    db.session.add(TermsAcceptance(challenge_id=need.id, user_id=user.id,
+                                   ip_terms=need.ip_terms, accepted_at=submitted))
+    bid = Bid(challenge_id=need.id, organisation_id=org.id, created_by_id=user.id,
+              status=BidStatus.submitted, draft=[], submitted_at=submitted,
+              draft_saved_at=submitted, created_at=submitted - timedelta(days=10))
+    db.session.add(bid)
+    db.session.flush()
+    content = {
+        "approach": (f"{org.name_en} proposes a nested anti-resonant nodeless fibre (NANF) "
+                     "with a five-tube cladding, drawn on our own tower with active "
+                     "pressure control; loss is cut by tighter capillary wall tolerances."),
+        "indicators": [{"indicator_id": ind.id, "name": ind.name, "name_en": ind.name_en or "",
+                        "comparator": ind.comparator.value, "target": ind.target_display,
+                        "unit": ind.unit, "committed": committed if i == 0 else
+                        ind.target_display, "verification": "Cut-back, third-party lab"}
+                       for i, ind in enumerate(need.indicators)],
+        "milestones": [{"name": f"Milestone {n + 1}", "month": month,
+                        "deliverable": "Fibre samples and test report", "share": share}
+                       for n, (month, share) in enumerate(plan)],
+        "budget": [{"item": "Draw tower upgrade and preforms", "amount": str(budget)}],
+        "budget_total": str(budget), "budget_justification": "",
+        "members": [m.snapshot() for m in profile.members], "attachments": [],
+        "declaration": True,
+    }
+    db.session.flush()
+    content["members"] = [m.snapshot() for m in profile.members]
+    db.session.add(BidVersion(bid_id=bid.id, number=1, submitted_at=submitted,
+                              submitted_by_id=user.id, budget_total_wan=budget,
+                              content=content))

@@ -1,0 +1,134 @@
+"""Publicity (公示) and objections, the owner's confirmation and milestone reports, and what
+the need page shows about review to owners, teams and the public."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from marketplace.bids.models import is_team_member
+from marketplace.challenges.forms import ActionForm
+from marketplace.challenges.models import Challenge
+from marketplace.core.uploads import UploadRejected, send_stored, store_upload
+from marketplace.extensions import db
+
+from . import decisions, queries
+from .award_models import Decision, MilestoneStatus, ObjectionFile, ProjectMilestone
+from .forms import MilestoneReportForm, ObjectionForm, OwnerAnswerForm
+from .operations import ReviewRefused, current_round
+from .views import bp, form_errors, load_need, refused
+
+MAX_OBJECTION_FILES = 5
+
+
+@bp.route("/needs/<int:need_id>/publicity")
+def publicity(need_id: int):
+    need = load_need(need_id)
+    decision = queries.public_decision(need)
+    if decision is None:
+        abort(404)
+    return render_template("review/publicity.html", need=need, decision=decision,
+                           form=ObjectionForm() if decision.can_object(current_user) else None)
+
+
+@bp.route("/review/decisions/<int:decision_id>/objections", methods=["POST"])
+@login_required
+def lodge_objection(decision_id: int):
+    decision = db.session.get(Decision, decision_id) or abort(404)
+    target = url_for("review.publicity", need_id=decision.challenge_id)
+    if not decision.can_object(current_user):
+        abort(403)
+    form = ObjectionForm()
+    if not form.validate_on_submit():
+        form_errors(form)
+        return redirect(target + "#object")
+    uploads = [f for f in (form.files.data or []) if f and f.filename][:MAX_OBJECTION_FILES]
+    try:
+        stored = [store_upload(f) for f in uploads]
+        decisions.lodge_objection(decision, current_user, form.reason.data, stored)
+    except UploadRejected as rejected:
+        return refused(ReviewRefused(rejected.message), target + "#object")
+    except ReviewRefused as error:
+        return refused(error, target + "#object")
+    flash(_("Your objection was lodged. The program office will resolve it and publish its "
+            "answer."), "success")
+    return redirect(target)
+
+
+@bp.route("/review/objection-files/<int:file_id>")
+@login_required
+def objection_file(file_id: int):
+    item = db.session.get(ObjectionFile, file_id)
+    if item is None or not item.objection.can_view(current_user):
+        abort(404)
+    return send_stored(item)
+
+
+@bp.route("/review/decisions/<int:decision_id>/confirm", methods=["GET", "POST"])
+@login_required
+def confirm_decision(decision_id: int):
+    decision = db.session.get(Decision, decision_id) or abort(404)
+    if not decision.challenge.is_owned_by(current_user):
+        abort(403)
+    form = OwnerAnswerForm()
+    if form.validate_on_submit() and decision.can_confirm(current_user):
+        target = url_for("review.confirm_decision", decision_id=decision.id)
+        try:
+            if request.form.get("action") == "decline":
+                decisions.decline_decision(decision, current_user, form.note.data)
+                flash(_("You did not confirm the decision; the program office was told."),
+                      "info")
+            else:
+                decisions.confirm_decision(decision, current_user, form.note.data)
+                flash(_("Decision confirmed. Publicity has started."), "success")
+        except ReviewRefused as error:
+            return refused(error, target)
+        return redirect(target)
+    form_errors(form)
+    return render_template("review/confirm.html", decision=decision, need=decision.challenge,
+                           form=form, results=queries.results(decision.round))
+
+
+@bp.route("/review/milestones/<int:milestone_id>/report", methods=["POST"])
+@login_required
+def report_milestone(milestone_id: int):
+    milestone = db.session.get(ProjectMilestone, milestone_id) or abort(404)
+    if not milestone.can_report(current_user):
+        abort(403)
+    target = url_for("challenges.detail", need_id=milestone.challenge_id) + "#progress"
+    form = MilestoneReportForm()
+    if not form.validate_on_submit():
+        form_errors(form)
+        return redirect(target)
+    try:
+        decisions.report_milestone(milestone, current_user, MilestoneStatus(form.status.data),
+                                   form.report.data)
+    except ReviewRefused as error:
+        return refused(error, target)
+    flash(_("Milestone report saved; the program office will review it."), "success")
+    return redirect(target)
+
+
+def need_panel(need: Challenge) -> dict:
+    """What the need page's sidebar shows about review, for the current user."""
+    user = current_user
+    review = current_round(need)
+    own_entries = []
+    if review is not None and is_team_member(user, getattr(user, "organisation_id", None)):
+        first = queries.latest_expert_round(need)
+        own_entries = [e for e in first.entries if e.bid.organisation_id == user.organisation_id]
+    decision = queries.latest_decision(need)
+    milestones = queries.milestones(need)
+    return {
+        "review": review, "own_entries": own_entries,
+        "public_decision": decision if decision is not None and decision.is_public() else None,
+        "owner_decision": decision if decision is not None and decision.can_confirm(user)
+        else None,
+        "milestones": milestones,
+        "met": sum(1 for m in milestones if m.status == MilestoneStatus.met),
+        "can_report": any(m.can_report(user) for m in milestones),
+        "report_form": MilestoneReportForm(), "action_form": ActionForm(),
+    }
+
+
+bp.app_context_processor(lambda: {"review_panel": need_panel})

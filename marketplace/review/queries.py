@@ -1,0 +1,141 @@
+"""Read helpers: progress, results (through aggregation.py), what a reviewer may see."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from marketplace.challenges.models import Challenge
+from marketplace.extensions import db
+
+from . import aggregation
+from .award_models import Decision, DecisionStatus, ProjectMilestone
+from .models import (Assignment, AssignmentStatus, ReviewRound, RoundBid, RoundStatus,
+                     ScoreSheet)
+from .scoring import sheet_total
+
+
+def my_assignments(user) -> list[Assignment]:
+    return list(db.session.scalars(select(Assignment).where(Assignment.reviewer_id == user.id)
+                                   .order_by(Assignment.assigned_at.desc(), Assignment.id)))
+
+
+def round_complete(review: ReviewRound) -> bool:
+    """Every active reviewer submitted a sheet for every eligible bid."""
+    if not review.active_assignments or not review.eligible_entries:
+        return False
+    return all((sheet := a.sheet_for(e)) is not None and sheet.submitted
+               for a in review.active_assignments for e in review.eligible_entries)
+
+
+def submitted_sheets(review: ReviewRound, entry: RoundBid) -> list[ScoreSheet]:
+    """Sheets that count: submitted, by reviewers still on the panel."""
+    result = []
+    for assignment in review.active_assignments:
+        sheet = assignment.sheet_for(entry)
+        if sheet is not None and sheet.submitted:
+            result.append(sheet)
+    return result
+
+
+@dataclass
+class Results:
+    review: ReviewRound
+    ranking: list[aggregation.BidAggregate]
+    complete: bool
+    totals: dict[tuple[int, int], Decimal] = field(default_factory=dict)  # (assignment, entry)
+
+    def for_entry(self, entry: RoundBid) -> aggregation.BidAggregate | None:
+        return next((item for item in self.ranking if item.key.id == entry.id), None)
+
+
+def results(review: ReviewRound) -> Results:
+    items, totals = [], {}
+    for entry in review.eligible_entries:
+        sheet_totals = []
+        for sheet in submitted_sheets(review, entry):
+            total = sheet_total(sheet)
+            totals[(sheet.assignment_id, entry.id)] = total
+            sheet_totals.append(total)
+        items.append(aggregation.aggregate(entry, sheet_totals, review.spread_threshold))
+    return Results(review=review, ranking=aggregation.rank(items), complete=round_complete(review),
+                   totals=totals)
+
+
+def others_sheets(assignment: Assignment, entry: RoundBid) -> list[ScoreSheet]:
+    """Other reviewers' submitted sheets, shown only once this reviewer submitted theirs."""
+    own = assignment.sheet_for(entry)
+    if own is None or not own.submitted:
+        return []
+    return [s for s in submitted_sheets(assignment.round, entry)
+            if s.assignment_id != assignment.id]
+
+
+def latest_decision(need: Challenge) -> Decision | None:
+    return db.session.scalar(select(Decision).where(Decision.challenge_id == need.id)
+                             .order_by(Decision.id.desc()).limit(1))
+
+
+def public_decision(need: Challenge) -> Decision | None:
+    decision = latest_decision(need)
+    return decision if decision is not None and decision.is_public() else None
+
+
+def milestones(need: Challenge) -> list[ProjectMilestone]:
+    return list(db.session.scalars(select(ProjectMilestone).where(
+        ProjectMilestone.challenge_id == need.id).order_by(ProjectMilestone.bid_id,
+                                                           ProjectMilestone.position)))
+
+
+def review_needs() -> list[tuple[Challenge, ReviewRound | None]]:
+    """Needs an admin may review: closed ones waiting, and those with a round."""
+    from marketplace.challenges.models import NeedStatus
+    needs = db.session.scalars(select(Challenge).where(Challenge.status.in_([
+        NeedStatus.closed, NeedStatus.under_review, NeedStatus.publicity, NeedStatus.awarded,
+        NeedStatus.not_awarded, NeedStatus.contracted, NeedStatus.accepted]))
+        .order_by(Challenge.deadline.desc(), Challenge.id)).all()
+    rounds = {}
+    for review in db.session.scalars(select(ReviewRound).order_by(ReviewRound.number)):
+        rounds[review.challenge_id] = review
+    return [(need, rounds.get(need.id)) for need in needs]
+
+
+def entries_for_bid(bid_id: int) -> list[RoundBid]:
+    return list(db.session.scalars(select(RoundBid).where(RoundBid.bid_id == bid_id)
+                                   .order_by(RoundBid.round_id)))
+
+
+def reviewer_may_view_bid(bid, user) -> bool:
+    """The hook bids' `Bid.can_view` calls: an assigned, unconflicted reviewer of a round
+    that is not blind sees the bid's own pages. In blind rounds reviewers see bids only
+    through the review pages, which hide team, members and files."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    for entry in entries_for_bid(bid.id):
+        review = entry.round
+        if review.blind or review.status == RoundStatus.formal_check or not entry.eligible:
+            continue
+        assignment = next((a for a in review.assignments if a.reviewer_id == user.id
+                           and a.status == AssignmentStatus.active), None)
+        if assignment is not None and assignment.can_view(user):
+            return True
+    return False
+
+
+def is_blind_for(user, entry: RoundBid) -> bool:
+    """Admins always see who bid; reviewers not in blind rounds."""
+    return entry.round.blind and not getattr(user, "is_admin", False)
+
+
+def decisions_in_publicity() -> list[Decision]:
+    return list(db.session.scalars(select(Decision).where(
+        Decision.status == DecisionStatus.publicity).order_by(Decision.publicity_ends_at)))
+
+
+def latest_expert_round(need: Challenge) -> ReviewRound | None:
+    """The need's latest expert round: the one whose formal check the teams see."""
+    from .models import RoundKind
+    return db.session.scalar(select(ReviewRound).where(
+        ReviewRound.challenge_id == need.id, ReviewRound.kind == RoundKind.expert)
+        .order_by(ReviewRound.number.desc()).limit(1))

@@ -1,0 +1,74 @@
+"""A need as the index sees it: plain text in both languages plus facet and sort values."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from decimal import Decimal
+
+from marketplace.challenges.models import PUBLIC_STATES, Challenge
+
+BUDGET_BANDS = (("lt1000", Decimal(0), Decimal(1000)),
+                ("1000-5000", Decimal(1000), Decimal(5000)),
+                ("5000-10000", Decimal(5000), Decimal(10000)),
+                ("ge10000", Decimal(10000), None))
+_MARKUP = re.compile(r"(\*\*|__|`+|^#+\s*|^\s*[-*+]\s+|^\s*\d+\.\s+|\[|\]\([^)]*\))",
+                     re.MULTILINE)
+
+
+def plain(text: str | None) -> str:
+    """Markdown source as readable text for snippets."""
+    return _MARKUP.sub("", text or "").strip()
+
+
+def budget_band(budget_wan: Decimal | None) -> str:
+    if budget_wan is None:
+        return "none"
+    for key, low, high in BUDGET_BANDS:
+        if budget_wan >= low and (high is None or budget_wan < high):
+            return key
+    return "none"
+
+
+def is_searchable(need: Challenge | None) -> bool:
+    """Only published needs and their later stages are searchable; drafts never are."""
+    return need is not None and need.status in PUBLIC_STATES
+
+
+STRONG_CHAIN_SCORE = 0.2
+
+
+def strong_chains(primary: str | None, ranked: list[tuple[str, float]]) -> list[str]:
+    """The chains a need is matched by: the confirmed one, and suggestions among the first
+    three with at least a fifth of the keyword evidence."""
+    return list(dict.fromkeys([c for c in [primary, *(chain for chain, score in ranked[:3]
+                                                      if score >= STRONG_CHAIN_SCORE)] if c]))
+
+
+def need_document(need: Challenge, ranked: list[tuple[str, float]], cluster_of: dict[str, str]
+                  ) -> dict:
+    """`ranked`: the need's classification, (chain id, score), best first."""
+    chain = need.primary_chain_id or (ranked[0][0] if ranked else "")
+    chains = strong_chains(need.primary_chain_id, ranked)
+    title = "\n".join(filter(None, [need.title_zh, need.title_en]))
+    body = "\n".join(filter(None, [
+        plain(need.summary_zh), plain(need.summary_en),
+        plain(need.description_zh), plain(need.description_en),
+        " · ".join(" ".join(filter(None, [row.name, row.name_en, row.comparator.symbol,
+                                          row.target_display, row.unit]))
+                   for row in need.indicators),
+        plain(need.requirements),
+        " ".join(filter(None, [need.organisation.name, need.organisation.name_en])),
+    ]))
+    document = {
+        "id": str(need.id), "ref": need.ref or "", "title": title, "body": body,
+        "spell": " ".join(filter(None, [need.title_en, need.summary_en])),
+        "chain": chain, "chains": ",".join(chains), "cluster": cluster_of.get(chain, ""),
+        "status": need.status.value, "budget_band": budget_band(need.budget_wan),
+        "budget": int(need.budget_wan * 100) if need.budget_wan is not None else -1,
+        "deadline": int(need.deadline.timestamp()) if need.deadline else 2 ** 40,
+        "published": int(need.published_at.timestamp()) if need.published_at else 0,
+    }
+    document["stamp"] = hashlib.sha1(json.dumps(document, sort_keys=True, ensure_ascii=False)
+                                     .encode("utf-8")).hexdigest()
+    return document

@@ -1,0 +1,148 @@
+"""Classify a need's text into the taxonomy's chains, by weighted keyword evidence.
+
+Pure Python over a snapshot of the taxonomy (no database access), so the CLI, the write path
+and the benchmark share it. One compiled regular expression finds every keyword in one pass,
+longest match first (碳化硅衬底 wins over 碳化硅), English terms on word boundaries with an
+optional plural. Each distinct term adds weight × (1 + log count); a term shared by several
+chains weighs less (inverse chain frequency); a term in the title counts three times.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+TITLE_WEIGHT = 3.0
+NAME_WEIGHT = 2.0      # the chain's own name is strong evidence
+MIN_SCORE = 0.01       # chains below this share of the evidence are not listed
+
+
+@dataclass
+class ChainTerms:
+    id: str
+    cluster_id: str
+    name_zh: str
+    name_en: str
+    terms_zh: list[str] = field(default_factory=list)
+    terms_en: list[str] = field(default_factory=list)
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    chain_id: str
+    score: float
+    matched: tuple[str, ...] = ()
+
+
+_WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?[a-z0-9]*")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_STOP = {"and", "or", "of", "for", "the", "a", "an", "in", "on", "to", "with", "by", "based",
+         "system", "systems", "high", "low", "new", "technology", "technologies", "device",
+         "devices", "material", "materials", "process", "equipment", "development"}
+MAX_WORDS = 6
+PART_WEIGHT = 0.25     # a word of a multi-word English term, seen alone
+
+
+def _stem(word: str) -> str:
+    """A light English stemmer: plurals and British spellings, enough for keyword matching."""
+    if word.endswith("centre"):
+        word = word[:-2] + "er"
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def english_words(text: str) -> list[str]:
+    return [_stem(w) for w in _WORD.findall(text.lower())]
+
+
+def _key(term: str) -> tuple[bool, str]:
+    """(is_chinese, lookup key): Chinese terms match as substrings, English ones as words."""
+    term = " ".join(term.lower().split())
+    if _CJK.search(term):
+        return True, term
+    return False, " ".join(english_words(term))
+
+
+class Classifier:
+    def __init__(self, chains: list[ChainTerms]):
+        self.chains = chains
+        weights: dict[tuple[bool, str], dict[str, float]] = defaultdict(dict)
+        for chain in chains:
+            terms = [*chain.terms_zh, *chain.terms_en, *(t for pair in chain.pairs for t in pair)]
+            for term in terms:
+                key = _key(term)
+                weights[key][chain.id] = max(weights[key].get(chain.id, 0.0), 1.0)
+                if not key[0] and " " in key[1]:
+                    for word in key[1].split():
+                        if word not in _STOP and len(word) > 2:
+                            part = (False, word)
+                            weights[part][chain.id] = max(weights[part].get(chain.id, 0.0),
+                                                          PART_WEIGHT)
+            for name in (chain.name_zh, chain.name_en):
+                weights[_key(name)][chain.id] = NAME_WEIGHT
+        total = max(len(chains), 1)
+        self.weights = {
+            key: {chain_id: w * math.log(1 + total / len(owners)) * self._length_factor(key)
+                  for chain_id, w in owners.items()}
+            for key, owners in weights.items() if key[1]}
+        self.zh_terms = {key[1] for key in self.weights if key[0]}
+        self.zh_max = max((len(t) for t in self.zh_terms), default=0)
+        self.en_terms = {key[1] for key in self.weights if not key[0]}
+
+    @staticmethod
+    def _length_factor(key: tuple[bool, str]) -> float:
+        # Longer, more specific terms are stronger evidence; 2-char Chinese words and short
+        # acronyms (SiC, GaN, MES) still count fully, single characters barely.
+        is_zh, term = key
+        size = len(term) if is_zh else 2 + 1.5 * term.count(" ")
+        return min(1.0 + math.log(max(size, 1.0) / 2.0 + 1.0), 2.2) if size >= 2 else 0.3
+
+    def find_terms(self, text: str) -> dict[tuple[bool, str], int]:
+        """Every keyword in the text, longest match first, without overlaps."""
+        counts: dict[tuple[bool, str], int] = defaultdict(int)
+        text = (text or "").lower()
+        terms, longest, i = self.zh_terms, self.zh_max, 0
+        while i < len(text):
+            if not _CJK.match(text, i) and not (i + 1 < len(text) and _CJK.match(text, i + 1)):
+                i += 1
+                continue
+            for size in range(min(longest, len(text) - i), 1, -1):
+                if text[i:i + size] in terms:
+                    counts[(True, text[i:i + size])] += 1
+                    i += size
+                    break
+            else:
+                i += 1
+        words, j = english_words(text), 0
+        while j < len(words):
+            for size in range(min(MAX_WORDS, len(words) - j), 0, -1):
+                candidate = " ".join(words[j:j + size])
+                if candidate in self.en_terms:
+                    counts[(False, candidate)] += 1
+                    j += size
+                    break
+            else:
+                j += 1
+        return counts
+
+    def classify(self, title: str, description: str = "", limit: int | None = None
+                 ) -> list[Suggestion]:
+        scores: dict[str, float] = defaultdict(float)
+        matched: dict[str, set[str]] = defaultdict(set)
+        for text, factor in ((title, TITLE_WEIGHT), (description, 1.0)):
+            for key, count in self.find_terms(text).items():
+                for chain_id, weight in self.weights[key].items():
+                    scores[chain_id] += factor * weight * (1.0 + math.log(count))
+                    matched[chain_id].add(key[1])
+        total = sum(scores.values())
+        if not total:
+            return []
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        result = [Suggestion(chain_id, round(score / total, 4), tuple(sorted(matched[chain_id])))
+                  for chain_id, score in ranked if score / total >= MIN_SCORE]
+        return result[:limit] if limit else result

@@ -1,0 +1,172 @@
+"""The write path of the taxonomy: import a version, classify needs, confirm a primary chain.
+
+Operations flush and never commit.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import yaml
+from sqlalchemy import delete, func, select
+
+from marketplace.challenges.models import Challenge
+from marketplace.extensions import db
+
+from .classifier import Suggestion
+from .models import Chain, Cluster, Keyword, NeedChain, TaxonomyVersion
+from .queries import active_version, classifier
+
+DEFAULT_FILE = Path(__file__).parent / "data" / "taxonomy-1030.yaml"
+STORED_SUGGESTIONS = 5
+
+
+class TaxonomyInvalid(ValueError):
+    """The YAML document does not describe a taxonomy we can load."""
+
+
+def parse_document(text: str) -> dict:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise TaxonomyInvalid(f"not valid YAML: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("clusters"), list):
+        raise TaxonomyInvalid("the document needs a list of clusters")
+    seen: set[str] = set()
+    for cluster in data["clusters"]:
+        for key in ("id", "zh", "en"):
+            if not isinstance(cluster, dict) or not str(cluster.get(key) or "").strip():
+                raise TaxonomyInvalid(f"a cluster lacks {key!r}: {cluster!r}")
+        for chain in cluster.get("chains") or []:
+            for key in ("id", "zh", "en"):
+                if not isinstance(chain, dict) or not str(chain.get(key) or "").strip():
+                    raise TaxonomyInvalid(f"a chain of {cluster['id']} lacks {key!r}")
+            if chain["id"] in seen or chain["id"] == cluster["id"]:
+                raise TaxonomyInvalid(f"id {chain['id']!r} is used twice")
+            seen.add(chain["id"])
+            if not isinstance(chain.get("keywords") or {}, dict):
+                raise TaxonomyInvalid(f"keywords of {chain['id']} must be a mapping")
+    if not seen:
+        raise TaxonomyInvalid("the taxonomy has no chains")
+    return data
+
+
+def _keywords(chain: dict) -> list[Keyword]:
+    words = chain.get("keywords") or {}
+    rows, seen = [], set()
+    for pair in words.get("pairs") or []:
+        row = (str(pair.get("zh") or "").strip() or None, str(pair.get("en") or "").strip() or None)
+        if any(row) and row not in seen:
+            seen.add(row)
+            rows.append(Keyword(term_zh=row[0], term_en=row[1]))
+    for language in ("zh", "en"):
+        for term in words.get(language) or []:
+            term = str(term).strip()
+            row = (term, None) if language == "zh" else (None, term)
+            if term and row not in seen:
+                seen.add(row)
+                rows.append(Keyword(term_zh=row[0], term_en=row[1]))
+    return rows
+
+
+def import_taxonomy(text: str, source: str, actor=None) -> TaxonomyVersion:
+    """Replace the taxonomy with the document's; chains keep their ids, so owners' confirmed
+    primary chains stay unless the chain is gone. Every need is classified again."""
+    data = parse_document(text)
+    clusters = {c.id: c for c in db.session.scalars(select(Cluster))}
+    chains = {c.id: c for c in db.session.scalars(select(Chain))}
+    wanted_chains: set[str] = set()
+    for position, item in enumerate(data["clusters"]):
+        cluster = clusters.pop(item["id"], None) or Cluster(id=item["id"])
+        cluster.position, cluster.name_zh, cluster.name_en = position, item["zh"], item["en"]
+        db.session.add(cluster)
+        for chain_position, chain_item in enumerate(item.get("chains") or []):
+            chain = chains.get(chain_item["id"]) or Chain(id=chain_item["id"])
+            chain.cluster = cluster
+            chain.position, chain.name_zh, chain.name_en = (
+                chain_position, chain_item["zh"], chain_item["en"])
+            chain.keywords = _keywords(chain_item)
+            db.session.add(chain)
+            wanted_chains.add(chain.id)
+    db.session.flush()
+    for chain_id in set(chains) - wanted_chains:
+        db.session.execute(Challenge.__table__.update().where(
+            Challenge.primary_chain_id == chain_id).values(primary_chain_id=None))
+        db.session.delete(chains[chain_id])
+    for cluster in clusters.values():
+        db.session.delete(cluster)
+    db.session.flush()
+    version = _record_version(text, source, data, actor)
+    classify_all()
+    return version
+
+
+def _record_version(text: str, source: str, data: dict, actor) -> TaxonomyVersion:
+    db.session.execute(TaxonomyVersion.__table__.update().values(active=False))
+    number = (db.session.scalar(select(func.max(TaxonomyVersion.number))) or 0) + 1
+    version = TaxonomyVersion(
+        number=number, label=str(data.get("version") or "")[:120] or None, source=source[:255],
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), document=text, active=True,
+        loaded_by_id=getattr(actor, "id", None))
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+def load_default_if_missing() -> TaxonomyVersion | None:
+    """What `setup` does: the shipped taxonomy, unless one is loaded already."""
+    if active_version() is not None:
+        return None
+    return import_taxonomy(DEFAULT_FILE.read_text(encoding="utf-8"), DEFAULT_FILE.name)
+
+
+def need_text(need: Challenge) -> tuple[str, str]:
+    """Title and body of a need as the classifier reads them (both languages)."""
+    title = " ".join(filter(None, [need.title_zh, need.title_en]))
+    body = " ".join(filter(None, [
+        need.summary_zh, need.summary_en, need.description_zh, need.description_en,
+        *(f"{row.name} {row.name_en or ''}" for row in need.indicators)]))
+    return title, body
+
+
+def classify_need(need: Challenge) -> list[Suggestion]:
+    """Compute and store the need's ranked chains; called whenever a need is saved."""
+    model = classifier()
+    suggestions = model.classify(*need_text(need), limit=STORED_SUGGESTIONS) if model else []
+    if need.id is None:
+        db.session.flush()
+    db.session.execute(delete(NeedChain).where(NeedChain.challenge_id == need.id))
+    for rank, suggestion in enumerate(suggestions, start=1):
+        db.session.add(NeedChain(challenge_id=need.id, chain_id=suggestion.chain_id,
+                                 score=suggestion.score, rank=rank))
+    db.session.flush()
+    return suggestions
+
+
+def classify_all(only_unclassified: bool = False) -> int:
+    query = select(Challenge).order_by(Challenge.id)
+    if only_unclassified:
+        query = query.where(~select(NeedChain.id).where(
+            NeedChain.challenge_id == Challenge.id).exists())
+    count = 0
+    for need in db.session.scalars(query).all():
+        classify_need(need)
+        count += 1
+    return count
+
+
+def export_document() -> dict:
+    clusters = db.session.scalars(select(Cluster).order_by(Cluster.position)).all()
+    version = active_version()
+    return {
+        "version": (version.label or version.number) if version else 1,
+        "clusters": [{
+            "id": cluster.id, "zh": cluster.name_zh, "en": cluster.name_en,
+            "chains": [{
+                "id": chain.id, "zh": chain.name_zh, "en": chain.name_en,
+                "keywords": {
+                    "pairs": [{"zh": k.term_zh, "en": k.term_en} for k in chain.pairs],
+                    "zh": chain.terms_zh, "en": chain.terms_en},
+            } for chain in cluster.chains],
+        } for cluster in clusters],
+    }

@@ -1,0 +1,40 @@
+"""Alembic environment: runs against the Flask app's database and metadata."""
+from __future__ import annotations
+
+from alembic import context
+from flask import current_app
+
+from marketplace.extensions import db
+
+config = context.config
+target_metadata = db.metadata
+
+
+def run_migrations_offline() -> None:
+    context.configure(url=current_app.config["SQLALCHEMY_DATABASE_URI"],
+                      target_metadata=target_metadata, literal_binds=True,
+                      render_as_batch=True, compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connectable = config.attributes.get("connection")
+    if connectable is not None:
+        _run(connectable)
+        return
+    with db.engine.connect() as connection:
+        _run(connection)
+
+
+def _run(connection) -> None:
+    context.configure(connection=connection, target_metadata=target_metadata,
+                      render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

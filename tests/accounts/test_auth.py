@@ -1,0 +1,132 @@
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from marketplace.accounts.models import LoginAttempt, Organisation, Role, User
+from marketplace.accounts.operations import find_user_by_email
+from marketplace.core.types import utcnow
+from marketplace.extensions import db
+
+from ..factories import PASSWORD
+
+REGISTRATION = {
+    "name": "Dr. Anna Weber", "email": "Anna.Weber@Example.org", "password": "a long password",
+    "confirm": "a long password", "account_type": "solver", "organisation": "TU Demo",
+    "organisation_en": "TU Demo", "organisation_type": "university", "country": "de",
+}
+
+
+def test_register_creates_user_and_unverified_organisation(client, app):
+    response = client.post("/account/register", data=REGISTRATION)
+    assert response.status_code == 302
+    with app.app_context():
+        user = find_user_by_email("anna.weber@example.org")
+        assert user is not None and user.roles == {Role.solver}
+        assert user.password_hash.startswith("$argon2id$")
+        assert "a long password" not in user.password_hash
+        assert user.organisation.country == "DE" and user.organisation.verified is False
+    # registered users are logged in
+    assert "Dr. Anna Weber".encode() in client.get("/").data
+
+
+def test_register_cannot_grant_itself_admin(client, app):
+    response = client.post("/account/register", data={**REGISTRATION, "account_type": "admin"})
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_register_bad_input_changes_nothing(client, app):
+    bad = {**REGISTRATION, "confirm": "different password", "country": "Germany"}
+    response = client.post("/account/register", data=bad)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "The passwords do not match." in page or "两次输入的密码不一致" in page
+    assert 'value="Dr. Anna Weber"' in page  # what was typed comes back
+    with app.app_context():
+        assert db.session.scalar(select(func.count(User.id))) == 0
+        assert db.session.scalar(select(func.count(Organisation.id))) == 0
+
+
+def test_register_refuses_duplicate_email(client, people, app):
+    response = client.post("/account/register", data={**REGISTRATION,
+                                                       "email": "SOLVER@example.com"})
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(func.count(User.id)).where(
+            User.email == "solver@example.com")) == 1
+
+
+def test_login_and_logout(client, auth, people):
+    response = auth.login("solver@example.com")
+    assert response.status_code == 302
+    assert b"solver" in client.get("/").data
+    with client.session_transaction() as session:
+        assert session.get("_user_id") == str(people.solver_id)
+    auth.logout()
+    with client.session_transaction() as session:
+        assert "_user_id" not in session
+
+
+def test_wrong_password_is_refused(client, auth, people):
+    response = auth.login("solver@example.com", "wrong password")
+    assert response.status_code == 200
+    with client.session_transaction() as session:
+        assert "_user_id" not in session
+
+
+def test_repeated_failures_throttle_even_the_right_password(client, auth, people, app):
+    for _ in range(app.config["LOGIN_FAILURE_LIMIT"]):
+        auth.login("solver@example.com", "wrong password")
+    response = auth.login("solver@example.com", PASSWORD)
+    assert response.status_code == 429
+    with client.session_transaction() as session:
+        assert "_user_id" not in session
+    # other accounts from elsewhere are unaffected
+    assert auth.login("owner@example.com").status_code == 302
+
+
+def test_throttle_expires_after_the_window(client, auth, people, app):
+    for _ in range(app.config["LOGIN_FAILURE_LIMIT"]):
+        auth.login("solver@example.com", "wrong password")
+    with app.app_context():
+        for attempt in db.session.scalars(select(LoginAttempt)):
+            attempt.at = utcnow() - timedelta(seconds=app.config[
+                "LOGIN_FAILURE_WINDOW_SECONDS"] + 1)
+        db.session.commit()
+    assert auth.login("solver@example.com").status_code == 302
+
+
+def test_login_redirect_stays_on_this_site(client, people):
+    response = client.post("/account/login?next=https://evil.example/x",
+                           data={"email": "solver@example.com", "password": PASSWORD})
+    assert response.headers["Location"] == "/"
+
+
+def test_logout_requires_post(client, auth, people):
+    auth.login("solver@example.com")
+    assert client.get("/account/logout").status_code == 405
+
+
+def test_create_admin_command(runner, app):
+    result = runner.invoke(args=["users", "create-admin", "--email", "chief@bureau.example",
+                                 "--password", "long enough password"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert find_user_by_email("chief@bureau.example").is_admin
+
+
+def test_create_admin_refuses_short_password(runner, app):
+    result = runner.invoke(args=["users", "create-admin", "--email", "chief@bureau.example",
+                                 "--password", "short"])
+    assert result.exit_code != 0
+    with app.app_context():
+        assert find_user_by_email("chief@bureau.example") is None
+
+
+def test_production_hashing_uses_argon2id_defaults(app, monkeypatch):
+    from marketplace.accounts.operations import hash_password
+    monkeypatch.setitem(app.config, "ARGON2_PARAMS", None)
+    with app.app_context():
+        hashed = hash_password("a long password")
+    assert hashed.startswith("$argon2id$") and "m=65536,t=3" in hashed

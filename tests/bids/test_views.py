@@ -1,0 +1,162 @@
+"""The bid form through the browser's eyes: drafts never lost, late bids refused, profile."""
+import re
+from datetime import timedelta
+
+from marketplace.bids.models import Bid, TeamProfile
+from marketplace.core.types import utcnow
+from marketplace.extensions import db
+
+from .helpers import arena, bid_form, close, set_deadline, start
+
+
+def _bid(app, bid_id) -> Bid:
+    with app.app_context():
+        bid = db.session.get(Bid, bid_id)
+        bid.versions, bid.attachments  # load while the session is open
+        db.session.expunge(bid)
+        return bid
+
+
+def test_a_half_typed_draft_is_saved_as_typed(app, client, auth):
+    a = arena(app)
+    bid_id = start(app, a)
+    auth.login("solver@example.com")
+    half = {"approach": "Idea: use a 半绝缘 buffer", "milestones-0-share": "forty",
+            "budget-0-amount": "lots", "action": "save"}
+    assert client.post(f"/bids/{bid_id}/edit", data=half).status_code == 302
+    page = client.get(f"/bids/{bid_id}/edit").get_data(as_text=True)
+    assert "Idea: use a 半绝缘 buffer" in page and "forty" in page and "lots" in page
+
+
+def test_an_invalid_submission_keeps_everything_and_says_what_is_missing(app, client, auth):
+    a = arena(app)
+    bid_id = start(app, a)
+    auth.login("solver@example.com")
+    data = bid_form(a, action="submit", **{"milestones-1-share": "50", "declaration": None})
+    response = client.post(f"/bids/{bid_id}/edit", data=data)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "must add up to 100%" in page and "Confirm the declaration" in page
+    bid = _bid(app, bid_id)
+    assert not bid.versions and bid.status.value == "draft"
+    assert ["milestones-1-share", "50"] in bid.draft
+
+
+def test_submit_edit_and_resubmit_until_the_deadline(app, client, auth):
+    a = arena(app)
+    bid_id = start(app, a)
+    auth.login("solver@example.com")
+    assert client.post(f"/bids/{bid_id}/edit", data=bid_form(a, action="submit")) \
+        .status_code == 302
+    client.post(f"/bids/{bid_id}/edit", data=bid_form(
+        a, action="submit", approach="Second version of our technical approach."))
+    bid = _bid(app, bid_id)
+    assert [v.number for v in bid.versions] == [1, 2]
+    assert bid.versions[0].submitted_at <= bid.versions[1].submitted_at
+    page = client.get(f"/bids/{bid_id}").get_data(as_text=True)
+    assert "Second version" in page
+
+
+def test_a_bid_one_second_late_is_refused_and_the_draft_kept(app, client, auth):
+    a = arena(app)
+    bid_id = start(app, a)
+    auth.login("solver@example.com")
+    client.get(f"/bids/{bid_id}/edit")
+    set_deadline(app, a.need_id, utcnow() - timedelta(seconds=1))
+    data = bid_form(a, action="submit", approach="Typed in the last minute, sent too late.")
+    response = client.post(f"/bids/{bid_id}/edit", data=data, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Bidding closed at" in page and "your draft is kept" in page
+    bid = _bid(app, bid_id)
+    assert not bid.versions
+    assert ["approach", "Typed in the last minute, sent too late."] in bid.draft
+
+
+def test_withdrawn_bid_cannot_be_edited(app, client, auth):
+    a = arena(app)
+    bid_id = start(app, a)
+    auth.login("solver@example.com")
+    assert client.post(f"/bids/{bid_id}/withdraw").status_code == 302
+    assert client.get(f"/bids/{bid_id}/edit").status_code == 403
+    assert _bid(app, bid_id).status.value == "withdrawn"
+
+
+def test_no_bid_without_accepting_the_terms(app, client, auth):
+    a = arena(app, accept=False)
+    auth.login("solver@example.com")
+    page = client.get(f"/needs/{a.need_id}").get_data(as_text=True)
+    assert "first accept this need" in page
+    response = client.post(f"/needs/{a.need_id}/bids", follow_redirects=True)
+    assert "Accept the need" in response.get_data(as_text=True)
+    client.post(f"/needs/{a.need_id}/terms")
+    assert client.post(f"/needs/{a.need_id}/bids").status_code == 302
+
+
+def test_owners_cannot_bid_and_closed_needs_take_no_bids(app, client, auth):
+    a = arena(app)
+    auth.login("owner@example.com")
+    assert client.post(f"/needs/{a.need_id}/bids", follow_redirects=True).status_code == 200
+    with app.app_context():
+        assert db.session.query(Bid).count() == 0
+    auth.logout()
+    close(app, a.need_id)
+    auth.login("rival@example.com")
+    client.post(f"/needs/{a.need_id}/bids")
+    with app.app_context():
+        assert db.session.query(Bid).count() == 0
+
+
+def test_my_bids_lists_the_team_bids_only(app, client, auth):
+    a = arena(app)
+    start(app, a)
+    auth.login("solver-b@example.com")
+    page = client.get("/my/bids").get_data(as_text=True)
+    assert "8英寸硅基氮化镓外延片量产" in page or "8-inch GaN" in page
+    auth.logout()
+    auth.login("rival@example.com")
+    assert "8英寸" not in client.get("/my/bids").get_data(as_text=True)
+
+
+def test_team_profile_is_saved_with_members_and_expertise(app, client, auth):
+    a = arena(app)
+    auth.login("rival@example.com")
+    assert client.get("/team").status_code == 200
+    data = {"summary": "Power electronics lab", "keywords": "GaN, 功率器件；SiC",
+            "chains_text": "integrated-circuits", "chains": ["integrated-circuits"],
+            "achievements": "- 3 patents",
+            "members-0-name": "Lee Wei", "members-0-title": "Dr", "members-0-role": "PI",
+            "members-0-bio": "MOCVD", "members-0-id": str(a.rival_member_ids[0]),
+            "members-1-name": "Tan Mei", "members-1-role": "Process engineer"}
+    assert client.post("/team", data=data).status_code == 302
+    with app.app_context():
+        profile = db.session.query(TeamProfile).filter_by(organisation_id=a.rival_org_id).one()
+        assert profile.keywords == ["GaN", "功率器件", "SiC"]
+        assert profile.chain_ids == ["integrated-circuits"]
+        assert [m.name for m in profile.members] == ["Lee Wei", "Tan Mei"]
+        assert profile.members[0].id == a.rival_member_ids[0]
+    auth.logout()
+    auth.login("owner@example.com")
+    assert client.get("/team").status_code == 403
+
+
+def test_nav_shows_bid_links_and_unread_count_to_solvers(app, client, auth):
+    arena(app)
+    auth.login("solver@example.com")
+    page = client.get("/").get_data(as_text=True)
+    assert "/my/bids" in page and "/team" in page and "/notifications" in page
+
+
+def test_profile_offers_the_taxonomy_chains_when_loaded(app, client, auth):
+    from marketplace.taxonomy.models import Chain, Cluster
+    arena(app)
+    with app.app_context():
+        cluster = Cluster(id="next-gen-it", position=0, name_zh="新一代信息技术",
+                          name_en="Next-generation IT")
+        cluster.chains.append(Chain(id="integrated-circuits", position=0, name_zh="集成电路",
+                                    name_en="Integrated circuits"))
+        db.session.add(cluster)
+        db.session.commit()
+    auth.login("solver@example.com")
+    page = client.get("/team").get_data(as_text=True)
+    box = re.search(r'<input[^>]*value="integrated-circuits"[^>]*>', page).group(0)
+    assert 'type="checkbox"' in box and "checked" in box  # the profile's chain is ticked

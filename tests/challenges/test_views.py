@@ -1,0 +1,316 @@
+"""Needs through the browser's eyes: drafting, screening, permissions, safe rendering."""
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from marketplace.challenges.models import Challenge, Indicator, NeedStatus, TermsAcceptance
+from marketplace.core.types import utcnow
+from marketplace.extensions import db
+
+from .. import factories
+
+FORM = {
+    "title_zh": "碳化硅外延设备国产化", "title_en": "Domestic SiC epitaxy reactor",
+    "summary_zh": "研制8英寸碳化硅外延设备。", "summary_en": "An 8-inch SiC epitaxy reactor.",
+    "description_zh": "## 背景\n依赖进口。", "description_en": "## Background\nImported today.",
+    "indicators-0-name": "厚度均匀性", "indicators-0-name_en": "Thickness uniformity",
+    "indicators-0-comparator": "<=", "indicators-0-target": "2", "indicators-0-unit": "%",
+    "indicators-1-name": "产能", "indicators-1-comparator": ">=", "indicators-1-target": "12",
+    "indicators-1-unit": "片/小时",
+    "indicators-2-name": "", "indicators-2-target": "", "indicators-2-unit": "",
+    "budget_wan": "8000", "deadline": "2099-06-30T17:00", "period_months": "30",
+    "ip_terms": "exclusive", "contact_email": "liu@example.com", "contact_name": "刘工",
+}
+
+
+def make(app, owner_id, status=NeedStatus.draft, admin_id=None, **overrides) -> int:
+    with app.app_context():
+        need = factories.need(owner_id, status, admin_id=admin_id, **overrides)
+        db.session.commit()
+        return need.id
+
+
+def count_needs(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count(Challenge.id)))
+
+
+def test_owner_drafts_and_submits_through_the_form(client, auth, people, app):
+    auth.login("owner@example.com")
+    response = client.post("/needs/new", data={**FORM, "action": "save"})
+    assert response.status_code == 302
+    with app.app_context():
+        need = db.session.scalar(select(Challenge))
+        assert need.status == NeedStatus.draft
+        assert [(i.name, i.comparator.value, i.target_value, i.unit) for i in need.indicators] \
+            == [("厚度均匀性", "<=", Decimal("2"), "%"), ("产能", ">=", Decimal("12"), "片/小时")]
+        # 17:00 Beijing time is 09:00 UTC
+        assert need.deadline.hour == 9 and need.deadline.utcoffset() == timedelta(0)
+        need_id = need.id
+    response = client.post(f"/needs/{need_id}/edit", data={**FORM, "action": "submit"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Challenge, need_id).status == NeedStatus.submitted
+
+
+def test_invalid_input_changes_nothing_and_keeps_what_was_typed(client, auth, people, app):
+    auth.login("owner@example.com")
+    bad = {**FORM, "budget_wan": "lots", "indicators-1-target": "high", "action": "save"}
+    response = client.post("/needs/new", data=bad)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "碳化硅外延设备国产化" in page and "high" in page
+    assert count_needs(app) == 0
+
+
+def test_incomplete_submit_keeps_the_draft(client, auth, people, app):
+    auth.login("owner@example.com")
+    partial = {"title_zh": "只写了标题", "indicators-0-name": "", "action": "submit"}
+    response = client.post("/needs/new", data=partial)
+    assert response.status_code == 302
+    with app.app_context():
+        need = db.session.scalar(select(Challenge))
+        assert need.title_zh == "只写了标题" and need.status == NeedStatus.draft
+
+
+def test_admin_publishes_and_it_appears_on_the_public_list(client, auth, people, app):
+    need_id = make(app, people.owner_id, NeedStatus.submitted)
+    assert b"8-inch GaN-on-Si" not in client.get("/needs/", headers={"Cookie": "lang=en"}).data
+    auth.login("admin@example.com")
+    assert client.post(f"/admin/needs/{need_id}/publish").status_code == 302
+    auth.logout()
+    client.set_cookie("lang", "en")
+    assert b"8-inch GaN-on-Si" in client.get("/needs/").data
+    client.set_cookie("lang", "zh")
+    assert "8英寸硅基氮化镓外延片量产" in client.get("/needs/").get_data(as_text=True)
+
+
+def test_admin_returns_with_reasons_shown_to_owner(client, auth, people, app):
+    need_id = make(app, people.owner_id, NeedStatus.submitted)
+    auth.login("admin@example.com")
+    client.post(f"/admin/needs/{need_id}/return", data={"reason": ""})
+    with app.app_context():
+        assert db.session.get(Challenge, need_id).status == NeedStatus.submitted
+    client.post(f"/admin/needs/{need_id}/return", data={"reason": "预算依据不足"})
+    auth.logout()
+    auth.login("owner@example.com")
+    page = client.get(f"/needs/{need_id}/edit").get_data(as_text=True)
+    assert "预算依据不足" in page
+
+
+@pytest.mark.parametrize("who", [None, "solver@example.com", "other-owner@example.com",
+                                 "reviewer@example.com"])
+def test_drafts_are_private(client, auth, people, app, who):
+    need_id = make(app, people.owner_id)
+    if who:
+        auth.login(who)
+    assert client.get(f"/needs/{need_id}").status_code in (403, 404)
+    assert client.get(f"/needs/{need_id}/edit").status_code in (302, 403)
+    response = client.post(f"/needs/{need_id}/edit", data={**FORM, "action": "save"})
+    assert response.status_code in (302, 403)
+    with app.app_context():
+        assert db.session.get(Challenge, need_id).title_zh == "8英寸硅基氮化镓外延片量产"
+
+
+@pytest.mark.parametrize("who", ["owner@example.com", "solver@example.com",
+                                 "reviewer@example.com"])
+def test_only_admins_screen(client, auth, people, app, who):
+    need_id = make(app, people.owner_id, NeedStatus.submitted)
+    auth.login(who)
+    assert client.get("/admin/screening").status_code == 403
+    assert client.post(f"/admin/needs/{need_id}/publish").status_code == 403
+    assert client.post(f"/admin/needs/{need_id}/return", data={"reason": "x"}).status_code == 403
+    with app.app_context():
+        assert db.session.get(Challenge, need_id).status == NeedStatus.submitted
+
+
+def test_owner_cannot_edit_after_submission(client, auth, people, app):
+    need_id = make(app, people.owner_id, NeedStatus.submitted)
+    auth.login("owner@example.com")
+    assert client.get(f"/needs/{need_id}/edit").status_code == 403
+    assert client.post(f"/needs/{need_id}/edit", data={**FORM, "action": "save"}).status_code \
+        == 403
+
+
+def test_solver_cannot_create_needs(client, auth, people):
+    auth.login("solver@example.com")
+    assert client.get("/needs/new").status_code == 403
+    assert client.get("/my/needs").status_code == 403
+
+
+def test_markdown_is_rendered_without_scripts(client, auth, people, app):
+    evil = ("# Title\n<script>alert(1)</script>\n[x](javascript:alert(2)) "
+            "<img src=x onerror=alert(3)>\n\n**bold**")
+    need_id = make(app, people.owner_id, NeedStatus.published, admin_id=people.admin_id,
+                   description_zh=evil)
+    client.set_cookie("lang", "zh")
+    page = client.get(f"/needs/{need_id}").get_data(as_text=True)
+    assert "<strong>bold</strong>" in page
+    assert "<script>alert(1)" not in page
+    assert 'href="javascript:' not in page
+    assert "<img src=x onerror" not in page and 'onerror="' not in page
+
+
+def test_confidential_details_need_accepted_terms(client, auth, people, app):
+    need_id = make(app, people.owner_id, NeedStatus.published, admin_id=people.admin_id)
+    secret = "当前良率 62%"
+    assert secret not in client.get(f"/needs/{need_id}").get_data(as_text=True)
+    auth.login("solver@example.com")
+    assert secret not in client.get(f"/needs/{need_id}").get_data(as_text=True)
+    assert client.post(f"/needs/{need_id}/terms").status_code == 302
+    assert secret in client.get(f"/needs/{need_id}").get_data(as_text=True)
+    with app.app_context():
+        acceptance = db.session.scalar(select(TermsAcceptance))
+        assert acceptance.user_id == people.solver_id and acceptance.accepted_at is not None
+
+
+def test_terms_cannot_be_accepted_on_a_draft(client, auth, people, app):
+    need_id = make(app, people.owner_id)
+    auth.login("solver@example.com")
+    assert client.post(f"/needs/{need_id}/terms").status_code == 403
+
+
+def test_list_filters_and_sorting(client, people, app):
+    with app.app_context():
+        small = factories.need(people.owner_id, NeedStatus.published, admin_id=people.admin_id,
+                               title_en="Small one", budget_wan=Decimal(500),
+                               deadline=utcnow() + timedelta(days=5))
+        big = factories.need(people.owner_id, NeedStatus.published, admin_id=people.admin_id,
+                             title_en="Big one", budget_wan=Decimal(20000),
+                             deadline=utcnow() + timedelta(days=60))
+        closed = factories.need(people.owner_id, NeedStatus.published, admin_id=people.admin_id,
+                                title_en="Closed one")
+        closed.deadline = utcnow() - timedelta(days=1)
+        db.session.commit()
+        del small, big
+    client.set_cookie("lang", "en")
+
+    def titles(query):
+        page = client.get("/needs/" + query).get_data(as_text=True)
+        return [t for t in ("Small one", "Big one", "Closed one") if t in page]
+
+    assert titles("") == ["Small one", "Big one"]
+    assert titles("?budget=ge10000") == ["Big one"]
+    assert titles("?budget=lt1000") == ["Small one"]
+    assert titles("?deadline=7") == ["Small one"]
+    assert titles("?status=closed") == ["Closed one"]
+    page = client.get("/needs/?sort=budget").get_data(as_text=True)
+    assert page.index("Big one") < page.index("Small one")
+
+
+def test_list_paginates(client, people, app):
+    with app.app_context():
+        for i in range(15):
+            factories.need(people.owner_id, NeedStatus.published, admin_id=people.admin_id,
+                           title_en=f"Need number {i:02d}")
+        db.session.commit()
+    client.set_cookie("lang", "en")
+    first = client.get("/needs/").get_data(as_text=True)
+    second = client.get("/needs/?page=2").get_data(as_text=True)
+    on_first = {i for i in range(15) if f"Need number {i:02d}" in first}
+    on_second = {i for i in range(15) if f"Need number {i:02d}" in second}
+    assert len(on_first) == 12 and len(on_second) == 3 and not on_first & on_second
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def upload(client, need_id, data: bytes, name: str, confidential=False):
+    form = {"file": (io.BytesIO(data), name)}
+    if confidential:
+        form["confidential"] = "y"
+    return client.post(f"/needs/{need_id}/attachments", data=form,
+                       content_type="multipart/form-data")
+
+
+def test_attachments_checked_by_content_and_downloaded_safely(client, auth, people, app):
+    need_id = make(app, people.owner_id)
+    auth.login("owner@example.com")
+    upload(client, need_id, b"<html><script>alert(1)</script></html>", "report.pdf")
+    upload(client, need_id, PDF, "技术方案.pdf")
+    with app.app_context():
+        need = db.session.get(Challenge, need_id)
+        assert [a.filename for a in need.attachments] == ["技术方案.pdf"]
+        attachment = need.attachments[0]
+        assert attachment.content_type == "application/pdf"
+        assert attachment.storage_key not in attachment.filename
+        url = f"/needs/{need_id}/attachments/{attachment.id}"
+    with client.get(url) as response:
+        assert response.status_code == 200 and response.data == PDF
+        assert response.headers["Content-Disposition"].startswith("attachment")
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+    auth.logout()
+    assert client.get(url).status_code == 404  # the need is still a draft
+    auth.login("solver@example.com")
+    assert client.get(url).status_code == 403
+
+
+def test_attachment_size_limit(client, auth, people, app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_ATTACHMENT_BYTES", 1024)
+    need_id = make(app, people.owner_id)
+    auth.login("owner@example.com")
+    upload(client, need_id, PDF + b"0" * 2048, "big.pdf")
+    with app.app_context():
+        assert db.session.get(Challenge, need_id).attachments == []
+
+
+def test_confidential_attachment_needs_terms(client, auth, people, app):
+    need_id = make(app, people.owner_id)
+    auth.login("owner@example.com")
+    upload(client, need_id, PDF, "secret.pdf", confidential=True)
+    with app.app_context():
+        need = db.session.get(Challenge, need_id)
+        attachment_id = need.attachments[0].id
+        from marketplace.challenges import operations
+        from marketplace.accounts.models import User
+        operations.submit(need, db.session.get(User, people.owner_id))
+        operations.publish(need, db.session.get(User, people.admin_id))
+        db.session.commit()
+    auth.logout()
+    url = f"/needs/{need_id}/attachments/{attachment_id}"
+    assert client.get(url).status_code == 404
+    auth.login("solver@example.com")
+    assert client.get(url).status_code == 403
+    client.post(f"/needs/{need_id}/terms")
+    with client.get(url) as response:
+        assert response.status_code == 200 and response.data == PDF
+
+
+def test_indicator_rows_are_stored_in_order(app, people, ctx):
+    need = factories.need(people.owner_id)
+    rows = db.session.scalars(select(Indicator).where(Indicator.challenge_id == need.id)
+                              .order_by(Indicator.position)).all()
+    assert [r.name for r in rows] == ["击穿电压", "翘曲度"]
+    assert rows[0].comparator.symbol == "≥"
+
+
+def test_removed_attachment_file_is_deleted_after_commit(client, auth, people, app):
+    from pathlib import Path
+    need_id = make(app, people.owner_id)
+    auth.login("owner@example.com")
+    upload(client, need_id, PDF, "old.pdf")
+    with app.app_context():
+        attachment = db.session.get(Challenge, need_id).attachments[0]
+        path = Path(app.config["UPLOAD_DIR"]) / attachment.storage_key
+        attachment_id = attachment.id
+    assert path.exists()
+    client.post(f"/needs/{need_id}/attachments/{attachment_id}/delete")
+    assert not path.exists()
+
+
+def test_file_of_a_failed_request_is_not_left_behind(client, auth, people, app, monkeypatch):
+    from pathlib import Path
+    from marketplace.challenges import views
+    need_id = make(app, people.owner_id)
+    auth.login("owner@example.com")
+    before = set(Path(app.config["UPLOAD_DIR"]).glob("*"))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+    monkeypatch.setattr(views, "Attachment", broken)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    assert upload(client, need_id, PDF, "lost.pdf").status_code == 500
+    assert set(Path(app.config["UPLOAD_DIR"]).glob("*")) == before

@@ -1,0 +1,115 @@
+"""Notifications: in-app list, email outbox with retries, reminders given once."""
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from marketplace.core.types import utcnow
+from marketplace.extensions import db
+from marketplace.notifications import mail
+from marketplace.notifications.models import (EmailStatus, Notification, NotificationKind,
+                                              OutboxEmail)
+
+from ..bids.helpers import arena, set_deadline, start, submitted
+
+
+def _notes(app, kind=None):
+    with app.app_context():
+        query = select(Notification)
+        if kind:
+            query = query.where(Notification.kind == kind)
+        return db.session.scalars(query).all()
+
+
+def _emails(app):
+    with app.app_context():
+        return db.session.scalars(select(OutboxEmail).order_by(OutboxEmail.id)).all()
+
+
+def test_bid_received_is_notified_in_app_and_written_to_the_mail_folder(app, client, auth):
+    a = arena(app)
+    submitted(app, a)
+    notes = _notes(app, NotificationKind.bid_received)
+    assert len(notes) == 2  # both members of the team
+    emails = _emails(app)
+    assert {e.to_address for e in emails} == {"solver@example.com", "solver-b@example.com"}
+    assert all(e.status == EmailStatus.sent for e in emails)
+    files = list(Path(app.config["MAIL_OUTBOX_DIR"]).glob(f"*-{emails[0].id}.eml"))
+    assert files and "solver@example.com" in files[0].read_text()
+    auth.login("solver@example.com")
+    page = client.get("/").get_data(as_text=True)
+    assert "data-unread-count>1<" in page
+    listing = client.get("/notifications").get_data(as_text=True)
+    assert "was received" in listing or "已收到" in listing
+    client.post("/notifications/read")
+    assert "data-unread-count" not in client.get("/").get_data(as_text=True)
+
+
+def test_failed_sends_are_retried_with_backoff_and_shown_to_admins(app, client, auth,
+                                                                   monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", 9)  # discard port: connection refused
+    a = arena(app)
+    submitted(app, a)  # the request succeeds even though sending fails
+    emails = _emails(app)
+    assert all(e.status == EmailStatus.pending and e.attempts == 1 for e in emails)
+    assert all(e.next_attempt_at > utcnow() for e in emails)
+    with app.app_context():
+        for attempt in range(mail.MAX_ATTEMPTS):
+            mail.deliver_due(db.session, app.config, now=utcnow() + timedelta(days=1 + attempt))
+    assert all(e.status == EmailStatus.failed for e in _emails(app))
+    auth.login("admin@example.com")
+    page = client.get("/admin/outbox").get_data(as_text=True)
+    assert "solver@example.com" in page and "failed" in page
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "")
+    client.post(f"/admin/outbox/{emails[0].id}/retry")
+    assert _emails(app)[0].status == EmailStatus.sent
+    auth.logout()
+    auth.login("owner@example.com")
+    assert client.get("/admin/outbox").status_code == 403
+
+
+def test_reminders_go_once_to_teams_with_drafts(app, runner):
+    a = arena(app)
+    start(app, a)                      # the first team has a draft
+    submitted(app, a, a.rival_id)      # the rival submitted: no reminder
+    set_deadline(app, a.need_id, utcnow() + timedelta(days=2))
+    for _ in range(2):
+        result = runner.invoke(args=["notifications", "remind"])
+        assert result.exit_code == 0, result.output
+    reminders = _notes(app, NotificationKind.deadline_3d)
+    assert {n.user_id for n in reminders} == {a.team_id, a.teammate_id}
+    set_deadline(app, a.need_id, utcnow() + timedelta(hours=20))
+    runner.invoke(args=["notifications", "remind"])
+    runner.invoke(args=["notifications", "remind"])
+    assert len(_notes(app, NotificationKind.deadline_1d)) == 2
+    assert len(_notes(app, NotificationKind.deadline_3d)) == 2
+
+
+def test_closing_is_notified_to_bidders_and_owner_once(app, client, runner):
+    a = arena(app)
+    submitted(app, a)
+    set_deadline(app, a.need_id, utcnow() - timedelta(minutes=1))
+    runner.invoke(args=["notifications", "remind"])
+    client.get("/")  # the per-process sweep runs the same, idempotently
+    closed = _notes(app, NotificationKind.need_closed)
+    assert {n.user_id for n in closed} == {a.team_id, a.teammate_id, a.owner_id}
+
+
+def test_send_command_delivers_what_is_due(app, runner, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_SEND_AFTER_COMMIT", "off")
+    a = arena(app)
+    submitted(app, a)
+    assert all(e.status == EmailStatus.pending for e in _emails(app))
+    result = runner.invoke(args=["notifications", "send"])
+    assert "sent 2" in result.output
+    assert all(e.status == EmailStatus.sent for e in _emails(app))
+
+
+def test_the_request_sweep_sends_reminders_without_cron(app, client):
+    a = arena(app)
+    start(app, a)
+    set_deadline(app, a.need_id, utcnow() + timedelta(hours=30))
+    client.get("/")
+    assert {n.user_id for n in _notes(app, NotificationKind.deadline_3d)} == {
+        a.team_id, a.teammate_id}

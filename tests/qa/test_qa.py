@@ -1,0 +1,67 @@
+"""Q&A (答疑): public questions and answers, askers hidden from other teams."""
+from marketplace.extensions import db
+from marketplace.notifications.models import Notification
+from marketplace.qa.models import Question
+
+from ..bids.helpers import arena, close
+
+
+def _ask(client, auth, a, text="Is a 6-inch pilot result acceptable?"):
+    auth.login("solver@example.com")
+    response = client.post(f"/needs/{a.need_id}/questions", data={"text": text})
+    auth.logout()
+    return response
+
+
+def test_question_and_answer_are_public_but_the_asker_is_not(app, client, auth):
+    a = arena(app)
+    assert _ask(client, auth, a).status_code == 302
+    with app.app_context():
+        question_id = db.session.query(Question).one().id
+    auth.login("owner@example.com")
+    page = client.get(f"/needs/{a.need_id}").get_data(as_text=True)
+    assert "Is a 6-inch pilot result acceptable?" in page and "solver</" not in page
+    assert client.post(f"/questions/{question_id}/answer",
+                       data={"answer": "Yes, with a plan for 8 inch."}).status_code == 302
+    auth.logout()
+    anonymous = client.get(f"/needs/{a.need_id}").get_data(as_text=True)
+    assert "Yes, with a plan for 8 inch." in anonymous and "Asked by a bidder" in anonymous
+    auth.login("rival@example.com")
+    rival = client.get(f"/needs/{a.need_id}").get_data(as_text=True)
+    assert "Asked by a bidder" in rival and "Asked by solver" not in rival
+    auth.logout()
+    auth.login("solver@example.com")
+    own = client.get(f"/needs/{a.need_id}").get_data(as_text=True)
+    assert "Asked by solver" in own
+    with app.app_context():
+        note = db.session.query(Notification).one()
+        assert note.kind.value == "question_answered"
+
+
+def test_only_owner_or_admin_answers(app, client, auth):
+    a = arena(app)
+    _ask(client, auth, a)
+    with app.app_context():
+        question_id = db.session.query(Question).one().id
+    for email in ("rival@example.com", "other-owner@example.com", "reviewer@example.com"):
+        auth.login(email)
+        assert client.post(f"/questions/{question_id}/answer",
+                           data={"answer": "No."}).status_code == 403
+        auth.logout()
+    auth.login("admin@example.com")
+    assert client.post(f"/questions/{question_id}/answer",
+                       data={"answer": "Admin answer."}).status_code == 302
+
+
+def test_asking_needs_a_login_and_an_open_need(app, client, auth):
+    a = arena(app)
+    response = client.post(f"/needs/{a.need_id}/questions", data={"text": "Anonymous?"})
+    assert response.status_code == 302 and "/account/login" in response.headers["Location"]
+    auth.login("owner@example.com")
+    assert client.post(f"/needs/{a.need_id}/questions",
+                       data={"text": "Own need?"}).status_code == 403
+    auth.logout()
+    close(app, a.need_id)
+    assert _ask(client, auth, a).status_code == 403
+    with app.app_context():
+        assert db.session.query(Question).count() == 0

@@ -1,0 +1,163 @@
+"""Decision, owner confirmation, publicity, objections, final award, contract, 验收."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from marketplace.audit.models import AuditEntry
+from marketplace.challenges.models import Challenge, NeedStatus
+from marketplace.core.types import utcnow
+from marketplace.extensions import db
+from marketplace.review import decisions, scoring
+from marketplace.review.award_models import (DecisionStatus, MilestoneStatus, ObjectionStatus,
+                                             Outcome)
+from marketplace.review.models import RoundStatus
+from marketplace.review.operations import ReviewRefused
+from marketplace.review.queries import results
+
+from .conftest import get_user, open_with_panel
+
+SCORES = {"A": "90", "B": "70", "C": "50"}
+
+
+def score_all(review, overrides=None):
+    for n, assignment in enumerate(review.active_assignments):
+        reviewer = get_user(assignment.reviewer_id)
+        for entry in review.eligible_entries:
+            value = (overrides or {}).get((n, entry.label), SCORES[entry.label])
+            inputs = {c.id: scoring.ScoreInput(value, "ok") for c in review.criteria}
+            scoring.save_sheet(assignment, entry, reviewer, inputs, None, submit=True)
+
+
+def decided(scene, outcome=Outcome.award, labels=("A",)):
+    review = open_with_panel(scene)
+    score_all(review)
+    winners = [e.id for e in review.entries if e.label in labels]
+    decision = decisions.propose_decision(review, get_user(scene.admin_id), outcome=outcome,
+                                          winner_entry_ids=winners, rationale="最高分",
+                                          publicity_days=7)
+    return review, decision
+
+
+def test_ranking_and_flags_from_submitted_sheets(app, scene):
+    with app.test_request_context():
+        review = open_with_panel(scene)
+        score_all(review, {(0, "B"): "10"})  # one reviewer far off on B
+        ranked = results(review)
+        assert ranked.complete
+        assert [i.key.label for i in ranked.ranking] == ["A", "B", "C"]
+        b = ranked.ranking[1]
+        assert b.flagged and b.trimmed_mean == 70 and b.mean == 58
+
+
+def test_decision_needs_every_sheet_and_reasons(app, scene):
+    with app.test_request_context():
+        review = open_with_panel(scene)
+        admin = get_user(scene.admin_id)
+        with pytest.raises(ReviewRefused, match="every sheet"):
+            decisions.propose_decision(review, admin, outcome=Outcome.award,
+                                       winner_entry_ids=[review.entries[0].id], rationale="x",
+                                       publicity_days=7)
+        score_all(review)
+        with pytest.raises(ReviewRefused):
+            decisions.propose_decision(review, admin, outcome=Outcome.award,
+                                       winner_entry_ids=[], rationale="x", publicity_days=7)
+
+
+def test_owner_confirms_publicity_objection_dismissed_award_final(app, scene, people):
+    with app.test_request_context():
+        review, decision = decided(scene, labels=("A", "B"))  # 赛马: two winners
+        need = db.session.get(Challenge, scene.need_id)
+        stranger = get_user(people.solver_id)
+        with pytest.raises(ReviewRefused):
+            decisions.confirm_decision(decision, get_user(people.other_owner_id))
+        assert not decision.can_object(stranger)
+        decisions.confirm_decision(decision, get_user(scene.owner_id), "同意")
+        assert need.status == NeedStatus.publicity and review.status == RoundStatus.closed
+        assert len(decision.winners) == 2
+        objection = decisions.lodge_objection(decision, stranger, "评分过程有误，请复核。", [])
+        with pytest.raises(ReviewRefused):  # publicity not over
+            decisions.finalise(decision)
+        decision.publicity_ends_at = utcnow() - timedelta(minutes=1)
+        assert decisions.finalise_due() == 0  # an objection is open
+        decisions.resolve_objection(objection, get_user(scene.admin_id), upheld=False,
+                                    resolution="经复核，评分无误。")
+        assert objection.status == ObjectionStatus.dismissed
+        assert decision.status == DecisionStatus.final and need.status == NeedStatus.awarded
+        actions = list(db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.seq)))
+        for expected in ("decision.propose", "decision.confirm", "objection.lodge",
+                         "objection.resolve", "decision.final"):
+            assert expected in actions
+
+
+def test_finalise_due_after_quiet_publicity(app, scene):
+    with app.test_request_context():
+        _review, decision = decided(scene)
+        decisions.confirm_decision(decision, get_user(scene.owner_id))
+        assert decisions.finalise_due() == 0
+        decision.publicity_ends_at = utcnow() - timedelta(seconds=1)
+        assert decisions.finalise_due() == 1 and decision.status == DecisionStatus.final
+
+
+def test_upheld_objection_reopens_the_decision(app, scene, people):
+    with app.test_request_context():
+        review, decision = decided(scene)
+        decisions.confirm_decision(decision, get_user(scene.owner_id))
+        objection = decisions.lodge_objection(decision, get_user(people.solver_id),
+                                              "A队资质存疑，请核查。", [])
+        decisions.resolve_objection(objection, get_user(scene.admin_id), upheld=True,
+                                    resolution="异议成立，重新评审。")
+        need = db.session.get(Challenge, scene.need_id)
+        assert decision.status == DecisionStatus.reopened
+        assert need.status == NeedStatus.under_review and review.status == RoundStatus.scoring
+        sheet = review.active_assignments[0].sheets[0]
+        scoring.reopen_sheet(sheet, get_user(scene.admin_id), "异议成立")
+        assert not sheet.submitted
+
+
+def test_owner_may_decline_and_admin_proposes_again(app, scene):
+    with app.test_request_context():
+        review, decision = decided(scene)
+        with pytest.raises(ReviewRefused):
+            decisions.decline_decision(decision, get_user(scene.owner_id), "")
+        decisions.decline_decision(decision, get_user(scene.owner_id), "希望赛马")
+        again = decisions.propose_decision(
+            review, get_user(scene.admin_id), outcome=Outcome.award,
+            winner_entry_ids=[e.id for e in review.entries if e.label in "AB"],
+            rationale="赛马", publicity_days=5)
+        assert again.status == DecisionStatus.proposed and len(again.winners) == 2
+
+
+def test_no_award_then_republish(app, scene):
+    with app.test_request_context():
+        _review, decision = decided(scene, outcome=Outcome.no_award, labels=())
+        decisions.confirm_decision(decision, get_user(scene.owner_id))
+        decision.publicity_ends_at = utcnow() - timedelta(seconds=1)
+        decisions.finalise(decision)
+        need = db.session.get(Challenge, scene.need_id)
+        assert need.status == NeedStatus.not_awarded
+        decisions.republish(need, get_user(scene.admin_id), utcnow() + timedelta(days=30))
+        assert need.status == NeedStatus.published
+
+
+def test_contract_milestones_report_and_acceptance(app, scene):
+    with app.test_request_context():
+        _review, decision = decided(scene)
+        decisions.confirm_decision(decision, get_user(scene.owner_id))
+        decision.publicity_ends_at = utcnow() - timedelta(seconds=1)
+        decisions.finalise(decision)
+        need = db.session.get(Challenge, scene.need_id)
+        admin, owner = get_user(scene.admin_id), get_user(scene.owner_id)
+        rows = decisions.record_contract(need, admin)
+        assert need.status == NeedStatus.contracted
+        assert [(m.name, m.month) for m in rows] == [("Pilot line", 12), ("Mass production", 30)]
+        with pytest.raises(ReviewRefused):
+            decisions.accept_project(need, admin)
+        decisions.report_milestone(rows[0], owner, MilestoneStatus.met, "100片已交付")
+        decisions.report_milestone(rows[1], owner, MilestoneStatus.partially_met, "产能 8k")
+        with pytest.raises(ReviewRefused):
+            decisions.accept_milestone(rows[0], owner)
+        for m in rows:
+            decisions.accept_milestone(m, admin)
+        decisions.accept_project(need, admin)
+        assert need.status == NeedStatus.accepted

@@ -1,0 +1,129 @@
+"""Owner confirmation, the public publicity page, objections with files, milestones."""
+import io
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from marketplace.challenges.models import Challenge, NeedStatus
+from marketplace.core.types import utcnow
+from marketplace.extensions import db
+from marketplace.review import decisions
+from marketplace.review.award_models import Decision, Objection, Outcome
+from marketplace.review.models import ReviewRound
+
+from .conftest import get_user, open_with_panel
+from .test_decisions import score_all
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def proposed(app, scene) -> int:
+    with app.test_request_context():
+        review = open_with_panel(scene)
+        score_all(review)
+        winner = next(e for e in review.entries if e.label == "A")
+        decision = decisions.propose_decision(review, get_user(scene.admin_id),
+                                              outcome=Outcome.award, winner_entry_ids=[winner.id],
+                                              rationale="A 方案综合得分最高。", publicity_days=7)
+        db.session.commit()
+        return decision.id
+
+
+def test_admin_decides_through_the_page(app, client, auth, scene):
+    with app.test_request_context():
+        review = open_with_panel(scene)
+        score_all(review)
+        db.session.commit()
+        round_id, winner = review.id, next(e.id for e in review.entries if e.label == "B")
+    auth.login("admin@example.com")
+    assert client.get(f"/admin/review/rounds/{round_id}/decide").status_code == 200
+    client.post(f"/admin/review/rounds/{round_id}/decide",
+                data={"outcome": "award", "winner": str(winner), "rationale": "赛马",
+                      "publicity_days": "10"})
+    with app.app_context():
+        decision = db.session.scalar(select(Decision))
+        assert decision.publicity_days == 10 and decision.winners[0].bid.id is not None
+
+
+def test_owner_confirms_and_the_public_sees_publicity(app, client, auth, scene, people):
+    decision_id = proposed(app, scene)
+    assert client.get(f"/needs/{scene.need_id}/publicity").status_code == 404  # not public yet
+    auth.login("other-owner@example.com")
+    assert client.get(f"/review/decisions/{decision_id}/confirm").status_code == 403
+    auth.logout()
+    auth.login("owner@example.com")
+    assert "data-owner-confirm" in client.get(f"/needs/{scene.need_id}").get_data(as_text=True)
+    client.post(f"/review/decisions/{decision_id}/confirm", data={"action": "confirm"})
+    auth.logout()
+    page = client.get(f"/needs/{scene.need_id}/publicity").get_data(as_text=True)
+    assert "清华示范大学" in page or "A 方案综合得分最高" in page
+    assert "data-lodge" not in page  # anonymous visitors cannot object
+    assert client.post(f"/review/decisions/{decision_id}/objections",
+                       data={"reason": "x" * 20}).status_code == 302  # to the login page
+    with app.app_context():
+        assert db.session.scalar(select(Objection)) is None
+
+
+def test_objection_with_a_file_then_dismissal_is_published(app, client, auth, scene, people):
+    decision_id = proposed(app, scene)
+    with app.app_context():
+        decisions.confirm_decision(db.session.get(Decision, decision_id),
+                                   get_user(scene.owner_id))
+        db.session.commit()
+    auth.login("solver@example.com")
+    response = client.post(f"/review/decisions/{decision_id}/objections", data={
+        "reason": "我方认为技术方案评分有误，附说明材料。",
+        "files": (io.BytesIO(PDF), "说明材料.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    with app.app_context():
+        objection = db.session.scalar(select(Objection))
+        assert objection.files[0].filename == "说明材料.pdf"
+        file_id, objection_id = objection.files[0].id, objection.id
+    with client.get(f"/review/objection-files/{file_id}") as download:
+        assert download.status_code == 200 and download.data == PDF
+    auth.logout()
+    auth.login("owner@example.com")
+    assert client.get(f"/review/objection-files/{file_id}").status_code == 404
+    auth.logout()
+    auth.login("admin@example.com")
+    client.post(f"/admin/review/objections/{objection_id}/resolve",
+                data={"outcome": "dismiss", "resolution": "经复核，评分符合细则。"})
+    auth.logout()
+    page = client.get(f"/needs/{scene.need_id}/publicity").get_data(as_text=True)
+    assert "经复核，评分符合细则。" in page
+    assert "我方认为" not in page and "solver@example.com" not in page
+
+
+def test_award_final_then_contract_and_owner_reports(app, client, auth, scene):
+    decision_id = proposed(app, scene)
+    with app.app_context():
+        decision = db.session.get(Decision, decision_id)
+        decisions.confirm_decision(decision, get_user(scene.owner_id))
+        decision.publicity_ends_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+    auth.login("admin@example.com")
+    client.post(f"/admin/review/decisions/{decision_id}/finalise")
+    client.post(f"/admin/review/needs/{scene.need_id}/contract")
+    with app.app_context():
+        need = db.session.get(Challenge, scene.need_id)
+        assert need.status == NeedStatus.contracted
+        from marketplace.review.queries import milestones
+        first = milestones(need)[0].id
+    auth.logout()
+    auth.login("owner@example.com")
+    client.post(f"/review/milestones/{first}/report", data={"status": "met", "report": "已完成"})
+    page = client.get(f"/needs/{scene.need_id}").get_data(as_text=True)
+    assert "data-progress" in page
+
+
+def test_round_page_shows_ranking_and_flags(app, client, auth, scene):
+    with app.test_request_context():
+        review = open_with_panel(scene)
+        score_all(review, {(0, "C"): "100"})
+        db.session.commit()
+        round_id = review.id
+    auth.login("admin@example.com")
+    page = client.get(f"/admin/review/rounds/{round_id}").get_data(as_text=True)
+    assert 'data-rank-label="A"' in page and "data-flag" in page and "data-decide" in page
+    with app.app_context():
+        assert db.session.get(ReviewRound, round_id).status.value == "scoring"

@@ -1,0 +1,287 @@
+"""The review pages over HTTP: who may see what, blind mode, and the admin's steps."""
+import io
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from marketplace.challenges.models import Challenge
+from marketplace.extensions import db
+from marketplace.review import scoring
+from marketplace.review.models import Assignment, ReviewRound
+
+from .builders import TEAMS
+from .conftest import get_user, open_with_panel
+from .test_decisions import score_all
+
+SECRETS = [name for team in TEAMS for name in team]  # org, member and file names
+
+
+def setup_round(app, scene, blind=True, start=True):
+    with app.test_request_context():
+        review = open_with_panel(scene, blind=blind, start=start)
+        db.session.commit()
+        return review.id
+
+
+def assignment_of(reviewer_index, scene, round_id):
+    return db.session.scalar(select(Assignment).where(
+        Assignment.round_id == round_id,
+        Assignment.reviewer_id == scene.reviewer_ids[reviewer_index]))
+
+
+def login_reviewer(auth, n):
+    auth.logout()
+    auth.login(f"expert{n + 1}@example.com")
+
+
+def test_admin_opens_checks_proposes_assigns_and_starts(app, client, auth, scene):
+    auth.login("admin@example.com")
+    assert client.get("/admin/review/").status_code == 200
+    response = client.post(f"/admin/review/needs/{scene.need_id}/open",
+                           data={"blind": "y", "min_panel": "5", "spread_threshold": "20"})
+    assert response.status_code == 302
+    with app.app_context():
+        review = db.session.scalar(select(ReviewRound))
+        round_id, entries = review.id, [e.id for e in review.entries]
+    client.post(f"/admin/review/entries/{entries[0]}/check", data={"eligible": "no"})
+    with app.app_context():
+        assert db.session.get(ReviewRound, round_id).entries[0].eligible is None  # no reason
+    client.post(f"/admin/review/entries/{entries[0]}/check",
+                data={"eligible": "no", "reason": "未提交资质证明"})
+    for entry_id in entries[1:]:
+        client.post(f"/admin/review/entries/{entry_id}/check", data={"eligible": "yes"})
+    dry_run = client.get(f"/admin/review/rounds/{round_id}/propose")
+    assert dry_run.status_code == 200 and dry_run.get_data(as_text=True).count("checked") == 5
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Assignment.id))) == 0  # nothing applied
+    client.post(f"/admin/review/rounds/{round_id}/assign",
+                data={"reviewer": [str(i) for i in scene.reviewer_ids[:5]]})
+    client.post(f"/admin/review/rounds/{round_id}/start")
+    with app.app_context():
+        review = db.session.get(ReviewRound, round_id)
+        assert review.status.value == "scoring" and len(review.active_assignments) == 5
+    page = client.get(f"/admin/review/rounds/{round_id}").get_data(as_text=True)
+    assert "未提交资质证明" in page and TEAMS[0][0] in page  # admins see who bid
+
+
+def test_team_sees_its_formal_check_reasons_on_the_need_page(app, client, auth, scene):
+    round_id = setup_round(app, scene, start=False)
+    with app.test_request_context():
+        from marketplace.review import operations
+        review = db.session.get(ReviewRound, round_id)
+        entry = next(e for e in review.entries if e.bid_id == scene.bid_ids[0])
+        operations.formal_check(entry, get_user(scene.admin_id), False, "缺少单位公章")
+        db.session.commit()
+        team_email = get_user(scene.team_user_ids[0]).email
+    auth.login(team_email)
+    page = client.get(f"/needs/{scene.need_id}").get_data(as_text=True)
+    assert "缺少单位公章" in page
+    auth.logout()
+    auth.login(get_user_email(app, scene.team_user_ids[1]))
+    assert "缺少单位公章" not in client.get(f"/needs/{scene.need_id}").get_data(as_text=True)
+
+
+def get_user_email(app, user_id):
+    with app.app_context():
+        return get_user(user_id).email
+
+
+def test_reviewer_scores_through_the_sheet_page(app, client, auth, scene):
+    round_id = setup_round(app, scene)
+    with app.app_context():
+        assignment = assignment_of(0, scene, round_id)
+        entry = assignment.round.eligible_entries[0]
+        criteria = [c.id for c in assignment.round.criteria]
+        url = f"/review/assignments/{assignment.id}/bids/{entry.id}"
+    login_reviewer(auth, 0)
+    assert "data-nav-reviews" in client.get("/review/").get_data(as_text=True)
+    draft = {f"score-{c}": "80" for c in criteria[:2]} | {"action": "save"}
+    assert client.post(url, data=draft).status_code == 302
+    incomplete = client.post(url, data=draft | {"action": "submit"})
+    assert incomplete.status_code == 200 and "Score this criterion" in incomplete.get_data(
+        as_text=True)
+    full = {f"score-{c}": "80" for c in criteria} | {f"comment-{c}": "好" for c in criteria}
+    assert client.post(url, data=full | {"action": "submit"}).status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    assert "data-own-total" in page and "80.00" in page
+    assert client.post(url, data=full | {"action": "save"}).status_code == 403  # locked
+
+
+def test_another_reviewers_sheet_and_unassigned_reviewers_are_refused(app, client, auth, scene):
+    round_id = setup_round(app, scene)
+    with app.app_context():
+        theirs = assignment_of(1, scene, round_id)
+        entry_id = theirs.round.eligible_entries[0].id
+        url = f"/review/assignments/{theirs.id}/bids/{entry_id}"
+    login_reviewer(auth, 0)
+    assert client.get(f"/review/assignments/{theirs.id}").status_code == 403
+    assert client.get(url).status_code == 403
+    assert client.post(url, data={"action": "save"}).status_code == 403
+    login_reviewer(auth, 5)  # in the pool, not on the panel
+    assert client.get(url).status_code == 403
+    assert "data-assignment" not in client.get("/review/").get_data(as_text=True)
+
+
+def test_conflicted_reviewer_cannot_open_the_bids(app, client, auth, scene):
+    round_id = setup_round(app, scene)
+    with app.app_context():
+        assignment = assignment_of(0, scene, round_id)
+        entry_id = assignment.round.eligible_entries[0].id
+        reviewer = get_user(scene.reviewer_ids[0])
+        reviewer.organisation_id = scene.team_org_ids[2]
+        db.session.commit()
+        aid = assignment.id
+    login_reviewer(auth, 0)
+    assert client.get(f"/review/assignments/{aid}/bids/{entry_id}").status_code == 403
+
+
+def test_others_scores_only_after_submitting_own(app, client, auth, scene):
+    round_id = setup_round(app, scene)
+    with app.test_request_context():
+        review = db.session.get(ReviewRound, round_id)
+        other = review.active_assignments[1]
+        entry = review.eligible_entries[0]
+        inputs = {c.id: scoring.ScoreInput("33", "UNIQUE-OTHER-COMMENT") for c in review.criteria}
+        scoring.save_sheet(other, entry, get_user(other.reviewer_id), inputs, None, submit=True)
+        mine = review.active_assignments[0]
+        url = f"/review/assignments/{mine.id}/bids/{entry.id}"
+        criteria = [c.id for c in review.criteria]
+        db.session.commit()
+    login_reviewer(auth, 0)
+    before = client.get(url).get_data(as_text=True)
+    assert "UNIQUE-OTHER-COMMENT" not in before and "data-others-hidden" in before
+    full = {f"score-{c}": "70" for c in criteria} | {f"comment-{c}": "ok" for c in criteria}
+    client.post(url, data=full | {"action": "submit"})
+    after = client.get(url).get_data(as_text=True)
+    assert "UNIQUE-OTHER-COMMENT" in after and "data-other-sheet" in after
+
+
+def test_blind_mode_hides_team_members_and_files(app, client, auth, scene):
+    round_id = setup_round(app, scene, blind=True)
+    with app.app_context():
+        assignment = assignment_of(0, scene, round_id)
+        pages = [f"/review/assignments/{assignment.id}", "/review/"] + [
+            f"/review/assignments/{assignment.id}/bids/{e.id}"
+            for e in assignment.round.eligible_entries]
+    login_reviewer(auth, 0)
+    for url in pages:
+        body = client.get(url).get_data(as_text=True)
+        assert client.get(url).status_code == 200
+        for secret in SECRETS:
+            assert secret not in body, (url, secret)
+    assert "Bid A" in client.get(pages[2]).get_data(as_text=True) or "方案 A" in client.get(
+        pages[2]).get_data(as_text=True)
+    with app.app_context():
+        from marketplace.bids.models import BidAttachment
+        files = [(a.bid_id, a.id) for a in db.session.scalars(select(BidAttachment))]
+    for bid_id in scene.bid_ids:  # the bids' own pages would name the team
+        assert client.get(f"/bids/{bid_id}").status_code == 404
+    for bid_id, file_id in files:
+        assert client.get(f"/bids/{bid_id}/attachments/{file_id}").status_code == 404
+
+
+def test_without_blind_mode_reviewers_see_the_team(app, client, auth, scene):
+    round_id = setup_round(app, scene, blind=False)
+    with app.app_context():
+        assignment = assignment_of(0, scene, round_id)
+        entry = assignment.round.eligible_entries[0]
+        url = f"/review/assignments/{assignment.id}/bids/{entry.id}"
+        team = entry.bid.organisation.name
+    login_reviewer(auth, 0)
+    assert team in client.get(url).get_data(as_text=True)
+    assert client.get(f"/bids/{scene.bid_ids[0]}").status_code == 200
+    login_reviewer(auth, 5)  # not on the panel: still sealed
+    assert client.get(f"/bids/{scene.bid_ids[0]}").status_code == 404
+
+
+@pytest.mark.parametrize("who", ["owner", "team", "reviewer"])
+def test_admin_pages_refuse_owner_team_and_reviewers(app, client, auth, scene, who):
+    round_id = setup_round(app, scene)
+    email = {"owner": "owner@example.com", "reviewer": "expert1@example.com",
+             "team": get_user_email(app, scene.team_user_ids[0])}[who]
+    auth.login(email)
+    for url in ["/admin/review/", f"/admin/review/rounds/{round_id}",
+                f"/admin/review/rounds/{round_id}/propose",
+                f"/admin/review/rounds/{round_id}/report",
+                f"/admin/review/rounds/{round_id}/report.csv",
+                f"/admin/review/rounds/{round_id}/report.xlsx",
+                f"/admin/review/needs/{scene.need_id}/decision"]:
+        assert client.get(url).status_code == 403, url
+    assert client.post(f"/admin/review/rounds/{round_id}/assign",
+                       data={"reviewer": str(scene.reviewer_ids[5])}).status_code == 403
+
+
+def test_reviewer_pages_refuse_non_reviewers(app, client, auth, scene):
+    round_id = setup_round(app, scene)
+    with app.app_context():
+        aid = assignment_of(0, scene, round_id).id
+    auth.login("owner@example.com")
+    assert client.get("/review/").status_code == 403
+    assert client.get(f"/review/assignments/{aid}").status_code == 403
+
+
+def test_report_page_csv_and_xlsx(app, client, auth, scene):
+    round_id = setup_round(app, scene)
+    with app.test_request_context():
+        score_all(db.session.get(ReviewRound, round_id))
+        db.session.commit()
+    auth.login("admin@example.com")
+    page = client.get(f"/admin/review/rounds/{round_id}/report").get_data(as_text=True)
+    assert "data-rank-label=\"A\"" in page
+    csv_text = client.get(f"/admin/review/rounds/{round_id}/report.csv").get_data(as_text=True)
+    assert "panel score (trimmed mean)" in csv_text and csv_text.count("submitted") == 15
+    book = load_workbook(io.BytesIO(client.get(
+        f"/admin/review/rounds/{round_id}/report.xlsx").data))
+    assert book.sheetnames == ["Scores", "Ranking", "Formal check", "Decision"]
+    assert book["Ranking"]["B2"].value == "A" and book["Ranking"]["E2"].value == "90.00"
+
+
+def test_recusal_through_the_page(app, client, auth, scene):
+    round_id = setup_round(app, scene)
+    with app.app_context():
+        aid = assignment_of(0, scene, round_id).id
+    login_reviewer(auth, 0)
+    assert client.post(f"/review/assignments/{aid}/recuse", data={"reason": ""}).status_code == 302
+    with app.app_context():
+        assert db.session.get(Assignment, aid).status.value == "active"
+    client.post(f"/review/assignments/{aid}/recuse", data={"reason": "与B队负责人为师生关系"})
+    with app.app_context():
+        assert db.session.get(Assignment, aid).status.value == "recused"
+
+
+def test_conflict_declaration_page(app, client, auth, scene):
+    login_reviewer(auth, 0)
+    assert client.get("/review/conflicts").status_code == 200
+    client.post("/review/conflicts", data={"kind": "person", "person_name": "Dr. Gamma Li",
+                                           "text": "co-author"})
+    assert "Dr. Gamma Li" in client.get("/review/conflicts").get_data(as_text=True)
+    with app.app_context():
+        need = db.session.get(Challenge, scene.need_id)
+        from marketplace.review.conflicts import conflict_reasons
+        assert conflict_reasons(get_user(scene.reviewer_ids[0]), need)
+
+
+def test_rubric_is_edited_on_the_round_page_until_scoring_starts(app, client, auth, scene):
+    round_id = setup_round(app, scene, start=False)
+    auth.login("admin@example.com")
+    rows = {"criteria-0-name": "技术方案", "criteria-0-weight": "60",
+            "criteria-0-min_score": "0", "criteria-0-max_score": "10",
+            "criteria-0-comment_required": "y",
+            "criteria-1-name": "团队", "criteria-1-weight": "30",
+            "criteria-1-min_score": "0", "criteria-1-max_score": "10"}
+    client.post(f"/admin/review/rounds/{round_id}/rubric", data=rows)
+    with app.app_context():  # 60 + 30: refused, the default rubric stays
+        assert db.session.get(ReviewRound, round_id).weight_total == 100
+        assert len(db.session.get(ReviewRound, round_id).criteria) == 5
+    rows["criteria-1-weight"] = "40"
+    client.post(f"/admin/review/rounds/{round_id}/rubric", data=rows)
+    with app.app_context():
+        review = db.session.get(ReviewRound, round_id)
+        assert [(c.weight, c.max_score, c.comment_required) for c in review.criteria] == [
+            (60, 10, True), (40, 10, False)]
+    client.post(f"/admin/review/rounds/{round_id}/start")
+    rows["criteria-1-weight"], rows["criteria-0-weight"] = "50", "50"
+    client.post(f"/admin/review/rounds/{round_id}/rubric", data=rows)
+    with app.app_context():
+        assert db.session.get(ReviewRound, round_id).criteria[0].weight == 60  # locked

@@ -1,0 +1,75 @@
+"""The command-line contract: search query --json, rebuild, verify, sync."""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select, update
+
+from marketplace.challenges.models import Challenge
+from marketplace.extensions import db
+from marketplace.search import engine
+from marketplace.search.models import SearchOutbox
+from tests.search.helpers import BATTERY, ROBOT, SIC, publish
+
+
+def test_query_json_gives_ref_title_and_score_best_first(runner, app, people, taxonomy):
+    with app.app_context():
+        sic = publish(people, **SIC)
+        publish(people, **ROBOT)
+        publish(people, **BATTERY)
+        db.session.execute(update(Challenge).where(Challenge.id == sic.id).values(ref="EXT-7"))
+        db.session.commit()
+        runner.invoke(args=["search", "rebuild"])
+    result = runner.invoke(args=["search", "query", "silicon carbide", "--json", "--limit", "5"])
+    assert result.exit_code == 0
+    hits = json.loads(result.output)
+    assert hits[0]["id"] == "EXT-7" and hits[0]["title"] == SIC["title_zh"]
+    assert set(hits[0]) == {"id", "title", "score"} and hits[0]["score"] > 0
+    limited = json.loads(runner.invoke(args=["search", "query", "研制 OR need", "--json",
+                                             "--limit", "1"]).output)
+    assert len(limited) <= 1
+
+
+def test_verify_reports_drift_and_rebuild_repairs_it(runner, app, people, taxonomy):
+    with app.app_context():
+        need_id = publish(people, **SIC).id
+        publish(people, **ROBOT)
+    assert runner.invoke(args=["search", "verify"]).exit_code == 0
+    with app.app_context():
+        with engine.writer(app.config["INDEX_DIR"]) as index_writer:   # someone lost a write
+            index_writer.delete(str(need_id))
+            index_writer.put({"id": "99999", "title": "ghost", "body": "", "status": "published"})
+    drift = runner.invoke(args=["search", "verify"])
+    assert drift.exit_code == 1
+    assert f"missing: 1 ({need_id})" in drift.output and "extra: 1 (99999)" in drift.output
+    rebuilt = runner.invoke(args=["search", "rebuild"])
+    assert rebuilt.exit_code == 0 and "Indexed 2 needs" in rebuilt.output
+    assert runner.invoke(args=["search", "verify"]).exit_code == 0
+
+
+def test_verify_detects_stale_documents(runner, app, people, taxonomy):
+    with app.app_context():
+        need = publish(people, **SIC)
+        app.config["SEARCH_SYNC"] = False           # a change that bypassed the hooks
+        try:
+            need.title_zh = "改过的标题"
+            db.session.commit()
+        finally:
+            app.config["SEARCH_SYNC"] = True
+    result = runner.invoke(args=["search", "verify"])
+    assert result.exit_code == 1 and "stale: 1" in result.output
+
+
+def test_sync_applies_the_outbox(runner, app, people, taxonomy):
+    with app.app_context():
+        publish(people, **SIC)
+        db.session.execute(update(SearchOutbox).values(applied_at=None))
+        db.session.commit()
+        engine.clear(app.config["INDEX_DIR"])
+    assert runner.invoke(args=["search", "verify"]).exit_code == 1
+    result = runner.invoke(args=["search", "sync"])
+    assert result.exit_code == 0 and "Applied 1" in result.output
+    assert runner.invoke(args=["search", "verify"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(SearchOutbox.id).where(
+            SearchOutbox.applied_at.is_(None))) is None

@@ -1,0 +1,133 @@
+"""What a team sees when it searches: cross-language matches, facets, highlights, sorting."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from marketplace.challenges.models import NeedStatus
+from marketplace.core.types import utcnow
+from marketplace.search.service import SearchParams, query_json, search_needs
+from tests import factories
+from tests.search.helpers import BATTERY, ROBOT, SIC, publish
+
+
+def _titles(text: str, limit: int = 10) -> list[str]:
+    return [hit["title"] for hit in query_json(text, limit)]
+
+
+def test_chinese_query_finds_chinese_need(ctx, people, taxonomy):
+    publish(people, **SIC)
+    publish(people, **ROBOT)
+    assert _titles("碳化硅") == [SIC["title_zh"]]
+    assert _titles("人形机器人 关节")[0] == ROBOT["title_zh"]
+
+
+def test_english_query_finds_chinese_only_need_through_keyword_pairs(ctx, people, taxonomy):
+    publish(people, **ROBOT)                                   # Chinese text only
+    publish(people, **BATTERY)
+    assert _titles("humanoid robot") == [ROBOT["title_zh"]]
+
+
+def test_chinese_query_finds_english_only_need(ctx, people, taxonomy):
+    publish(people, **BATTERY)                                 # English text only
+    publish(people, **ROBOT)
+    assert _titles("固态电池") == [BATTERY["title_en"]]
+
+
+def test_silicon_carbide_finds_sic_substrate_need(ctx, people, taxonomy):
+    chinese_only = {**SIC, "title_en": None, "summary_en": None, "description_en": None}
+    publish(people, **chinese_only)
+    publish(people, **BATTERY)
+    assert _titles("silicon carbide") == [SIC["title_zh"]]
+    assert _titles("silicon carbide 衬底") == [SIC["title_zh"]]
+
+
+def test_drafts_and_submitted_needs_are_never_found(ctx, people, taxonomy, client):
+    factories.need(people.owner_id, NeedStatus.draft, **SIC)
+    factories.need(people.owner_id, NeedStatus.submitted, **{**SIC, "title_zh": "碳化硅二号"})
+    from marketplace.extensions import db
+    db.session.commit()
+    assert _titles("碳化硅") == []
+    page = client.get("/search?q=碳化硅").get_data(as_text=True)
+    assert SIC["title_zh"] not in page and "碳化硅二号" not in page
+
+
+def test_facets_count_and_filter(ctx, people, taxonomy):
+    publish(people, **SIC, budget_wan=500)
+    publish(people, **{**SIC, "title_zh": "碳化硅外延"}, budget_wan=20000)
+    publish(people, **ROBOT, budget_wan=800, deadline=utcnow() + timedelta(days=3))
+    results = search_needs(SearchParams())
+    assert results.total == 3
+    assert results.facets["chain"] == {"wide-bandgap-semiconductors": 2, "robotics": 1}
+    assert results.facets["cluster"]["advanced-materials"] == 2
+    assert results.facets["budget"] == {"lt1000": 2, "ge10000": 1}
+    assert results.facets["status"]["open"] == 3
+    assert results.facets["deadline"]["7"] == 1 and results.facets["deadline"]["30"] == 3
+    narrowed = search_needs(SearchParams(chain="wide-bandgap-semiconductors", budget="lt1000"))
+    assert narrowed.total == 1
+    assert search_needs(SearchParams(deadline="7")).total == 1
+
+
+def test_closed_needs_are_in_the_closed_facet(ctx, people, taxonomy):
+    need = publish(people, **SIC)
+    need.deadline = utcnow() - timedelta(hours=1)
+    from marketplace.extensions import db
+    db.session.commit()
+    results = search_needs(SearchParams(q="碳化硅"))
+    assert results.facets["status"].get("closed") == 1 and not results.facets["status"].get("open")
+    assert search_needs(SearchParams(q="碳化硅", status="open")).total == 0
+
+
+def test_sorting_by_budget_deadline_and_newest(ctx, people, taxonomy):
+    soon = publish(people, **{**SIC, "title_zh": "碳化硅甲"}, budget_wan=100,
+                   deadline=utcnow() + timedelta(days=5))
+    big = publish(people, **{**SIC, "title_zh": "碳化硅乙"}, budget_wan=9000,
+                  deadline=utcnow() + timedelta(days=50))
+    last = publish(people, **{**SIC, "title_zh": "碳化硅丙"}, budget_wan=10,
+                   deadline=utcnow() + timedelta(days=20))
+    ids = lambda sort: [int(h.id) for h in search_needs(SearchParams(q="碳化硅", sort=sort)).hits]
+    assert ids("budget") == [big.id, soon.id, last.id]
+    assert ids("deadline") == [soon.id, last.id, big.id]
+    assert ids("newest")[0] == last.id
+
+
+def test_pagination(ctx, people, taxonomy):
+    for number in range(12):
+        publish(people, **{**SIC, "title_zh": f"碳化硅需求{number}"})
+    first = search_needs(SearchParams(q="碳化硅"))
+    second = search_needs(SearchParams(q="碳化硅", page=2))
+    assert (first.total, first.pages, len(first.hits), len(second.hits)) == (12, 2, 10, 2)
+    assert not {h.id for h in first.hits} & {h.id for h in second.hits}
+
+
+def test_search_page_highlights_and_escapes(client, people, taxonomy, app):
+    with app.app_context():
+        publish(people, **{**SIC, "description_zh": "碳化硅衬底 <script>alert(1)</script> 缺陷控制"})
+    page = client.get("/search?q=碳化硅").get_data(as_text=True)
+    assert re.search(r"<mark[^>]*>碳化硅</mark>", page)
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+    assert 'href="/search?q=' in page and "chain=wide-bandgap-semiconductors" in page
+
+
+def test_spelling_suggestion(client, people, taxonomy, app):
+    with app.app_context():
+        publish(people, **BATTERY)
+    page = client.get("/search?q=sulfyde+electrolyte").get_data(as_text=True)
+    assert 'href="/search?q=sulfide+electrolyte"' in page          # "Did you mean …"
+
+
+def test_search_page_on_a_phone_and_with_filters(client, people, taxonomy, app):
+    with app.app_context():
+        publish(people, **ROBOT)
+    response = client.get("/search?q=机器人&status=open&sort=budget&chain=robotics")
+    assert response.status_code == 200
+    assert 'name="viewport"' in response.get_data(as_text=True)
+    assert client.get("/search?page=abc&sort=evil").status_code == 200
+
+
+def test_hyphenated_english_terms_are_expanded_too(ctx, people, taxonomy):
+    from marketplace.search.service import expander
+    groups = expander().groups("solid-state battery")
+    assert len(groups) == 1 and "固态电池" in groups[0]
+    car_t, therapy = expander().groups("CAR-T therapy")
+    assert "嵌合抗原受体T细胞" in car_t and therapy == ["therapy"]

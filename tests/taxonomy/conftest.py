@@ -1,0 +1,9 @@
+import pytest
+
+from tests.search.helpers import load_taxonomy
+
+
+@pytest.fixture
+def taxonomy(app):
+    with app.app_context():
+        load_taxonomy()

@@ -1,0 +1,73 @@
+"""Every form is protected: a POST without a valid token is refused and changes nothing."""
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from marketplace import create_app
+from marketplace.accounts.models import User
+from marketplace.challenges.models import Challenge, NeedStatus
+from marketplace.extensions import db
+
+from . import factories
+
+
+@pytest.fixture
+def csrf_client(app):
+    config = {key: app.config[key] for key in ("DATA_DIR", "SQLALCHEMY_DATABASE_URI",
+                                               "UPLOAD_DIR", "SECRET_KEY", "ARGON2_PARAMS")}
+    strict = create_app({**config, "TESTING": True, "WTF_CSRF_ENABLED": True})
+    yield strict.test_client()
+    with strict.app_context():
+        db.engine.dispose()
+
+
+def token_from(page: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def test_login_without_token_is_refused(csrf_client, people):
+    response = csrf_client.post("/account/login", data={"email": "owner@example.com",
+                                                        "password": factories.PASSWORD})
+    assert response.status_code == 400
+    with csrf_client.session_transaction() as session:
+        assert "_user_id" not in session
+
+
+def test_login_with_token_works(csrf_client, people):
+    token = token_from(csrf_client.get("/account/login").get_data(as_text=True))
+    response = csrf_client.post("/account/login", data={
+        "email": "owner@example.com", "password": factories.PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+
+
+def test_registration_without_token_creates_nothing(csrf_client, app):
+    csrf_client.post("/account/register", data={
+        "name": "x", "email": "x@example.com", "password": "long password",
+        "confirm": "long password", "account_type": "owner", "organisation": "X",
+        "organisation_type": "enterprise", "country": "CN"})
+    with app.app_context():
+        assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_state_changing_posts_need_the_token(csrf_client, people, app):
+    with app.app_context():
+        submitted = factories.need(people.owner_id, NeedStatus.submitted).id
+        draft = factories.need(people.owner_id).id
+        db.session.commit()
+    token = token_from(csrf_client.get("/account/login").get_data(as_text=True))
+    csrf_client.post("/account/login", data={"email": "admin@example.com",
+                                             "password": factories.PASSWORD, "csrf_token": token})
+    for url, data in [(f"/admin/needs/{submitted}/publish", {}),
+                      (f"/admin/needs/{submitted}/return", {"reason": "x"}),
+                      ("/account/logout", {})]:
+        assert csrf_client.post(url, data=data).status_code == 400, url
+    csrf_client.post("/account/logout", data={"csrf_token": token})
+    token = token_from(csrf_client.get("/account/login").get_data(as_text=True))
+    csrf_client.post("/account/login", data={"email": "owner@example.com",
+                                             "password": factories.PASSWORD, "csrf_token": token})
+    assert csrf_client.post(f"/needs/{draft}/edit", data={"title_zh": "改掉",
+                                                         "action": "submit"}).status_code == 400
+    with app.app_context():
+        assert db.session.get(Challenge, submitted).status == NeedStatus.submitted
+        assert db.session.get(Challenge, draft).title_zh != "改掉"
