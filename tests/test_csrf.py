@@ -71,3 +71,21 @@ def test_state_changing_posts_need_the_token(csrf_client, people, app):
     with app.app_context():
         assert db.session.get(Challenge, submitted).status == NeedStatus.submitted
         assert db.session.get(Challenge, draft).title_zh != "改掉"
+
+
+def test_account_settings_and_password_need_the_token(csrf_client, people, app):
+    token = token_from(csrf_client.get("/account/login").get_data(as_text=True))
+    csrf_client.post("/account/login", data={"email": "solver@example.com",
+                                             "password": factories.PASSWORD, "csrf_token": token})
+    with app.app_context():
+        before = db.session.get(User, people.solver_id).password_hash
+    assert csrf_client.post("/account/settings", data={
+        "name": "Changed", "locale": "en", "timezone": "Europe/Berlin"}).status_code == 400
+    assert csrf_client.post("/account/password", data={
+        "current": factories.PASSWORD, "password": "another long one",
+        "confirm": "another long one"}).status_code == 400
+    with app.app_context():
+        user = db.session.get(User, people.solver_id)
+        assert (user.name, user.timezone, user.password_hash) == ("solver", None, before)
+    page = csrf_client.get("/account/settings").get_data(as_text=True)
+    assert page.count('name="csrf_token"') == 3  # both forms and the log-out button

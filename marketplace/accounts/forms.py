@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Regexp, ValidationError
 
+from marketplace.core.timefmt import is_valid_zone, zone_names
+
 from .models import OrgType
 from .operations import find_user_by_email
 
@@ -50,3 +52,29 @@ class RegisterForm(FlaskForm):
     def validate_email(self, field) -> None:
         if find_user_by_email(field.data or ""):
             raise ValidationError(_l("An account with this email already exists."))
+
+
+class SettingsForm(FlaskForm):
+    """What a user may change about themselves: name, language, time zone."""
+
+    name = StringField(_l("Your name"), validators=[InputRequired(), Length(max=120)])
+    locale = SelectField(_l("Language"), choices=[SelectChoice("zh", "简体中文"),
+                                                  SelectChoice("en", "English")])
+    timezone = SelectField(_l("Time zone"), validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = [SelectChoice("", _l("My browser's time zone"))] + [
+            SelectChoice(name, name) for name in zone_names()]
+
+    def validate_timezone(self, field) -> None:
+        if field.data and not is_valid_zone(field.data):
+            raise ValidationError(_l("Choose a time zone from the list."))
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[InputRequired()])
+    password = PasswordField(_l("New password"), validators=[
+        InputRequired(), Length(min=10, max=200, message=_l("Use at least 10 characters."))])
+    confirm = PasswordField(_l("Repeat new password"), validators=[
+        InputRequired(), EqualTo("password", message=_l("The passwords do not match."))])

@@ -7,9 +7,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .forms import LoginForm, RegisterForm
+from marketplace.core.i18n import LANG_COOKIE, remember_locale
+
+from .forms import LoginForm, PasswordChangeForm, RegisterForm, SettingsForm
 from .models import OrgType, Role
-from .operations import Throttled, authenticate, create_organisation, create_user
+from .operations import (Throttled, authenticate, create_organisation, create_user,
+                         hash_password)
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -65,3 +68,52 @@ def logout():
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("core.home"))
+
+
+def _settings_page(settings: SettingsForm, password: PasswordChangeForm, status: int = 200):
+    return render_template("accounts/settings.html", form=settings,
+                           password_form=password), status
+
+
+def _settings_form(**kwargs) -> SettingsForm:
+    return SettingsForm(data={
+        "name": current_user.name, "timezone": current_user.timezone or "",
+        "locale": current_user.locale or request.cookies.get(LANG_COOKIE) or "zh"}, **kwargs)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    """Name, language and time zone; the password has its own form on the same page."""
+    form = _settings_form()
+    if request.method == "GET":
+        return _settings_page(form, PasswordChangeForm(formdata=None))
+    if not form.validate_on_submit():
+        return _settings_page(form, PasswordChangeForm(formdata=None), 400)
+    current_user.name = form.name.data.strip()
+    current_user.locale = form.locale.data
+    current_user.timezone = form.timezone.data or None
+    flash(_("Your settings are saved."), "success")
+    return remember_locale(redirect(url_for("accounts.settings")), form.locale.data)
+
+
+@bp.route("/password", methods=["POST"])
+@login_required
+def change_password():
+    settings_form = _settings_form(formdata=None)
+    form = PasswordChangeForm()
+    if not form.validate_on_submit():
+        return _settings_page(settings_form, form, 400)
+    try:
+        # the same throttled check as logging in, so this form cannot be used to guess
+        user = authenticate(current_user.email, form.current.data, request.remote_addr or "-")
+    except Throttled:
+        flash(_("Too many failed attempts. Wait 15 minutes and try again."), "error")
+        return _settings_page(settings_form, form, 429)
+    if user is None:
+        form.current.errors = [_("This is not your current password.")]
+        # 200 so that the failed attempt is committed and counts towards the limit
+        return _settings_page(settings_form, form)
+    user.password_hash = hash_password(form.password.data)
+    flash(_("Your password is changed."), "success")
+    return redirect(url_for("accounts.settings"))

@@ -8,6 +8,7 @@ from .timefmt import is_valid_zone
 
 LOCALES = ("zh", "en")
 LANG_COOKIE = "lang"
+ONE_YEAR = 365 * 24 * 3600
 
 
 def select_locale() -> str:
@@ -25,3 +26,9 @@ def select_locale() -> str:
 def select_timezone() -> str | None:
     name = getattr(current_user, "timezone", None)
     return name if is_valid_zone(name) else None
+
+
+def remember_locale(response, code: str):
+    """Keep the chosen language in a cookie for a year (the profile keeps it too)."""
+    response.set_cookie(LANG_COOKIE, code, max_age=ONE_YEAR, samesite="Lax", httponly=True)
+    return response

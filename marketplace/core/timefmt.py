@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask import current_app, request
@@ -42,5 +43,8 @@ def format_in_zone(value: datetime | None, zone: ZoneInfo) -> str:
     return f"{local:%Y-%m-%d %H:%M} UTC{offset[:3]}:{offset[3:]}"
 
 
-def zone_choices() -> list[tuple[str, str]]:
-    return [(name, name) for name in sorted(available_timezones()) if "/" in name]
+@lru_cache(maxsize=1)
+def zone_names() -> tuple[str, ...]:
+    """The IANA zones people pick from (Region/City), sorted; read from disk once."""
+    return tuple(sorted(name for name in available_timezones()
+                        if "/" in name and not name.startswith(("Etc/", "SystemV/"))))

@@ -10,11 +10,9 @@ from sqlalchemy import func, select
 from marketplace.challenges.queries import NeedFilters, public_needs_query
 from marketplace.extensions import db
 
-from .i18n import LANG_COOKIE, LOCALES
+from .i18n import LOCALES, remember_locale
 
 bp = Blueprint("core", __name__)
-
-ONE_YEAR = 365 * 24 * 3600
 
 
 @bp.route("/")
@@ -39,9 +37,7 @@ def set_language(code: str):
         target = url_for("core.home")
     if current_user.is_authenticated:
         current_user.locale = code
-    response = redirect(target)
-    response.set_cookie(LANG_COOKIE, code, max_age=ONE_YEAR, samesite="Lax", httponly=True)
-    return response
+    return remember_locale(redirect(target), code)
 
 
 @bp.route("/healthz")
