@@ -242,18 +242,27 @@ class Results:
     pages: int
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     suggestion: str | None = None
+    relaxed: bool = False      # no need had every word; these have some of them
 
 
 def analyze(text: str) -> list[str]:
     return [t.text for t in ANALYZER(text, mode="query")]
 
 
-def text_query(groups: list[list[str]]):
+CHAIN_NAME_SCORE = 1.0   # a need of the named chain without the words ranks below text hits
+
+
+def text_query(groups: list[list[str]], chains: list[str | None] | None = None):
     """AND over groups; a group is alternatives (the words and their translations); each
-    alternative is AND over its analysed tokens, searched in title and body."""
+    alternative is AND over its analysed tokens, searched in title and body. Where a group
+    names a chain (`chains[i]`), the needs classified in that chain match it too."""
     clauses = []
-    for alternatives in groups:
+    for position, alternatives in enumerate(groups):
         options = []
+        chain = chains[position] if chains else None
+        if chain:
+            options.append(query.ConstantScoreQuery(query.Term("chains", chain),
+                                                    CHAIN_NAME_SCORE))
         for text in alternatives:
             tokens = analyze(text)
             if tokens:
@@ -266,8 +275,10 @@ def text_query(groups: list[list[str]]):
     return query.And(clauses) if len(clauses) > 1 else clauses[0]
 
 
-def any_of(groups: list[list[str]]):
-    parts = [q for q in (text_query([g]) for g in groups) if q is not None]
+def any_of(groups: list[list[str]], chains: list[str | None] | None = None):
+    chains = chains or [None] * len(groups)
+    parts = [q for q in (text_query([g], [c]) for g, c in zip(groups, chains))
+             if q is not None]
     return query.Or(parts) if parts else None
 
 

@@ -131,3 +131,41 @@ def test_hyphenated_english_terms_are_expanded_too(ctx, people, taxonomy):
     assert len(groups) == 1 and "固态电池" in groups[0]
     car_t, therapy = expander().groups("CAR-T therapy")
     assert "嵌合抗原受体T细胞" in car_t and therapy == ["therapy"]
+
+
+HYDROGEN_EN = dict(title_zh=None, title_en="Diaphragm compressor for refuelling stations",
+                   summary_zh=None, summary_en="A 90 MPa compressor for fuel cell vehicles.",
+                   description_zh=None,
+                   description_en="Hydrogen refuelling stations need a 90 MPa diaphragm "
+                                  "compressor with 5,000 h between overhauls.")
+HYDROGEN_ZH = dict(title_zh="氢能产业园综合能源规划", title_en=None, summary_zh="氢能示范。",
+                   summary_en=None, description_zh="氢能产业园的电解水制氢与储运规划。",
+                   description_en=None)
+
+
+def test_a_chain_name_finds_the_needs_classified_there_in_either_language(ctx, people,
+                                                                          taxonomy):
+    english = publish(people, **HYDROGEN_EN)
+    assert english.primary_chain_id in (None, "hydrogen")
+    publish(people, **HYDROGEN_ZH)
+    publish(people, **BATTERY)
+    # the English need never says 氢能 or "hydrogen energy", but it is a hydrogen need;
+    # needs that contain the words rank first
+    assert _titles("氢能") == [HYDROGEN_ZH["title_zh"], HYDROGEN_EN["title_en"]]
+    assert _titles("hydrogen energy")[-1] == HYDROGEN_EN["title_en"]
+    assert BATTERY["title_en"] not in _titles("氢能")
+
+
+def test_when_no_need_has_every_word_those_with_some_are_shown_and_the_page_says_so(
+        ctx, people, taxonomy, client):
+    publish(people, **HYDROGEN_EN)
+    publish(people, **SIC)
+    results = search_needs(SearchParams(q="氢能 压缩机 涡轮"))
+    assert [h.title.split("\n")[0] for h in results.hits] == [HYDROGEN_EN["title_en"]]
+    assert results.relaxed
+    page = client.get("/search?q=氢能+压缩机+涡轮").get_data(as_text=True)
+    assert "No need contains all of your words" in page
+    # as long as some need has every word, needs with only some of them stay out
+    exact = search_needs(SearchParams(q="碳化硅 衬底"))
+    assert not exact.relaxed and exact.total == 1
+    assert _titles("碳化硅 压缩机") == [SIC["title_zh"]]  # 压缩机 has no translation

@@ -147,3 +147,14 @@ def test_industry_map_counts_open_needs_and_budget(client, auth, people, taxonom
     assert "chain=wide-bandgap-semiconductors" in page and "4,000" in page
     auth.login("admin@example.com")
     assert "chain=wide-bandgap-semiconductors" in client.get("/admin/").get_data(as_text=True)
+
+
+def test_accuracy_on_both_labelled_sets_stays_above_the_targets(ctx, taxonomy):
+    """A guard against keyword edits that quietly hurt classification (make bench reports it)."""
+    from bench.run import EVAL_FILE, HELDOUT_FILE, _accuracy, _labelled
+    model = classifier()
+    for path in (EVAL_FILE, HELDOUT_FILE):
+        records = _labelled(path)
+        assert len({r["chain"] for r in records}) == 30, path
+        top1, top3 = _accuracy(model, records)
+        assert top1 >= 0.90 and top3 >= 0.97, (path.name, top1, top3)
