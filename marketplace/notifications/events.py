@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app, has_request_context, request
+from flask import current_app, has_request_context, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -40,8 +40,27 @@ def describe(kind: NotificationKind, params: dict, locale: str) -> str:
         NotificationKind.need_closed: lambda: _("Bidding on “%(need)s” has closed.", need=need),
         NotificationKind.question_answered: lambda: _(
             "Your question on “%(need)s” was answered.", need=need),
+        NotificationKind.review_assigned: lambda: _(
+            "You were assigned to review “%(need)s” (round %(round)s).",
+            need=need, round=params.get("round", 1)),
+        NotificationKind.review_reopened: lambda: _(
+            "Your score sheet for bid %(label)s on “%(need)s” was reopened; please revise it "
+            "and submit it again.", need=need, label=params.get("label", "")),
+        NotificationKind.decision_published: lambda: _(
+            "The decision on “%(need)s” is now in publicity; objections may be lodged until "
+            "publicity ends.", need=need),
+        NotificationKind.objection_resolved: lambda: _(
+            "Your objection to the decision on “%(need)s” was upheld; the review continues.",
+            need=need) if params.get("upheld") else _(
+            "Your objection to the decision on “%(need)s” was dismissed.", need=need),
     }
     return texts[kind]()
+
+
+def reason_text(params: dict) -> str:
+    """The reason an admin gave (a reopened sheet, a resolved objection), if there is one."""
+    reason = params.get("reason")
+    return _("Reason: %(reason)s", reason=reason) if reason else ""
 
 
 def absolute(path: str) -> str:
@@ -63,10 +82,11 @@ def notify(users: list[User], kind: NotificationKind, need: Challenge, link: str
         locale = user.locale or default_locale
         with force_locale(locale):
             sentence = describe(kind, params, locale)
-            body = "\n\n".join([
-                _("Hello %(name)s,", name=user.name), sentence, absolute(link),
+            body = "\n\n".join(part for part in [
+                _("Hello %(name)s,", name=user.name), sentence, reason_text(params),
+                absolute(link),
                 _("You receive this email because you use the open technology challenge "
-                  "platform. Your notifications are also listed on the site.")])
+                  "platform. Your notifications are also listed on the site.")] if part)
         db.session.add(OutboxEmail(to_address=user.email, subject=sentence[:300], body=body))
         count += 1
     db.session.flush()
@@ -76,6 +96,13 @@ def notify(users: list[User], kind: NotificationKind, need: Challenge, link: str
 def team_users(organisation_id: int) -> list[User]:
     users = db.session.scalars(select(User).where(User.organisation_id == organisation_id)).all()
     return [u for u in users if u.has_role(Role.solver)]
+
+
+def bidding_team_users(need: Challenge) -> list[User]:
+    """Every member of every team with a submitted bid on the need."""
+    from marketplace.review.conflicts import bidding_bids
+    teams = sorted({bid.organisation_id for bid in bidding_bids(need)})
+    return [user for team in teams for user in team_users(team)]
 
 
 def owner_users(need: Challenge) -> list[User]:
@@ -102,24 +129,62 @@ def _claim(need_id: int, organisation_id: int, kind: NotificationKind) -> bool:
 
 # -- events --------------------------------------------------------------------------------
 def bid_received(bid, version) -> None:
-    from flask import url_for
     notify(team_users(bid.organisation_id), NotificationKind.bid_received, bid.challenge,
            url_for("bids.view", bid_id=bid.id), version=version.number)
 
 
 def question_answered(question) -> None:
-    from flask import url_for
     asker = db.session.get(User, question.asker_id)
     if asker:
         notify([asker], NotificationKind.question_answered, question.challenge,
                url_for("challenges.detail", need_id=question.challenge_id) + "#qa")
 
 
+def page_path(endpoint: str, **values) -> str:
+    """A page's path, also when an operation runs outside a request (CLI, scripts, tests)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return url_for(endpoint, **values)
+
+
+def review_assigned(assignment) -> None:
+    """The reviewer was put on a panel (saved, not merely proposed)."""
+    review = assignment.round
+    notify([assignment.reviewer], NotificationKind.review_assigned, review.challenge,
+           page_path("review.assignment", assignment_id=assignment.id), round=review.number)
+
+
+def review_reopened(sheet) -> None:
+    """An admin reopened the reviewer's submitted sheet; the bid is named by its label only."""
+    assignment = sheet.assignment
+    entry = next(e for e in assignment.round.entries if e.bid_id == sheet.bid_id)
+    notify([assignment.reviewer], NotificationKind.review_reopened, assignment.round.challenge,
+           page_path("review.sheet", assignment_id=assignment.id, entry_id=entry.id),
+           label=entry.label, reason=sheet.reopen_reason)
+
+
+def decision_published(decision) -> None:
+    """Publicity opened: every team that bid is told where to read the decision."""
+    need = decision.challenge
+    notify(bidding_team_users(need), NotificationKind.decision_published, need,
+           page_path("review.publicity", need_id=need.id))
+
+
+def objection_resolved(objection) -> None:
+    """The objector learns the outcome and its reason. An upheld objection takes the
+    decision out of publicity, so the link then goes to the need instead."""
+    from marketplace.review.award_models import ObjectionStatus
+    decision = objection.decision
+    endpoint = "review.publicity" if decision.is_public() else "challenges.detail"
+    notify([objection.user], NotificationKind.objection_resolved, decision.challenge,
+           page_path(endpoint, need_id=decision.challenge_id),
+           upheld=objection.status == ObjectionStatus.upheld, reason=objection.resolution)
+
+
 def remind_deadlines(now: datetime | None = None) -> int:
     """Remind teams whose bid is still a draft, 3 days and 1 day before the deadline.
     Each reminder goes once per team and need, however often this runs."""
-    from flask import url_for
-
     from marketplace.bids.models import Bid, BidStatus
     now = now or utcnow()
     rows = db.session.execute(
@@ -139,8 +204,6 @@ def remind_deadlines(now: datetime | None = None) -> int:
 
 def notify_closed(now: datetime | None = None) -> int:
     """Tell teams that submitted bids, and the need owner, that bidding has closed."""
-    from flask import url_for
-
     from marketplace.bids.models import Bid, BidStatus
     now = now or utcnow()
     needs = db.session.scalars(select(Challenge).where(

@@ -18,6 +18,10 @@ class NotificationKind(str, enum.Enum):
     deadline_1d = "deadline_1d"
     need_closed = "need_closed"
     question_answered = "question_answered"
+    review_assigned = "review_assigned"
+    review_reopened = "review_reopened"
+    decision_published = "decision_published"
+    objection_resolved = "objection_resolved"
 
 
 class EmailStatus(str, enum.Enum):

@@ -11,7 +11,7 @@ from marketplace.core.types import utcnow
 from marketplace.accounts.permissions import admin_required
 from marketplace.extensions import db
 
-from .events import describe
+from .events import describe, reason_text
 from .models import EmailStatus, Notification, OutboxEmail
 
 bp = Blueprint("notifications", __name__)
@@ -81,4 +81,5 @@ def _notification_helpers() -> dict:
         return db.session.scalar(select(func.count(Notification.id)).where(
             Notification.user_id == current_user.id, Notification.read_at.is_(None))) or 0
 
-    return {"unread_notifications": unread_notifications, "describe_notification": describe}
+    return {"unread_notifications": unread_notifications, "describe_notification": describe,
+            "notification_reason": reason_text}

@@ -14,6 +14,7 @@ from marketplace.challenges.operations import _record as record_transition
 from marketplace.core.types import utcnow
 from marketplace.core.uploads import StoredFile
 from marketplace.extensions import db
+from marketplace.notifications import events
 
 from .award_models import (Decision, DecisionStatus, DecisionWinner, MilestoneStatus,
                            Objection, ObjectionFile, ObjectionStatus, Outcome, ProjectMilestone)
@@ -73,6 +74,7 @@ def confirm_decision(decision: Decision, owner, note: str | None = None) -> None
     record("decision.confirm", owner, need=decision.challenge, subject=decision,
            data={"note": decision.owner_note,
                  "publicity_ends_at": decision.publicity_ends_at.isoformat()})
+    events.decision_published(decision)
 
 
 def decline_decision(decision: Decision, owner, note: str) -> None:
@@ -124,6 +126,7 @@ def resolve_objection(objection: Objection, actor, *, upheld: bool, resolution: 
                data={"objection_id": objection.id})
     elif decision.can_finalise():
         finalise(decision, actor)
+    events.objection_resolved(objection)
 
 
 def finalise(decision: Decision, actor=None) -> None:

@@ -18,6 +18,7 @@ from marketplace.challenges.operations import _record as record_transition
 from marketplace.challenges.operations import close_expired
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
+from marketplace.notifications import events
 
 from .conflicts import bidding_bids, conflict_reasons
 from .models import (DEFAULT_MIN_PANEL, DEFAULT_SPREAD_THRESHOLD, Assignment, AssignmentStatus,
@@ -249,6 +250,7 @@ def assign(review: ReviewRound, reviewer: User, actor) -> Assignment:
     db.session.flush()
     record("assignment.create", actor, need=review.challenge, subject=assignment,
            data={"round": review.number, "reviewer": reviewer.email})
+    events.review_assigned(assignment)
     return assignment
 
 

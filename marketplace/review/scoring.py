@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from marketplace.audit.operations import record
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
+from marketplace.notifications import events
 
 from .aggregation import CriterionSpec, quantize, weighted_total
 from .models import Assignment, RoundBid, Score, ScoreSheet, SheetStatus
@@ -123,3 +124,4 @@ def reopen_sheet(sheet: ScoreSheet, actor, reason: str) -> None:
     record("score.reopen", actor, need=review.challenge, subject=sheet,
            data={"round": review.number, "bid_id": sheet.bid_id,
                  "reviewer": sheet.assignment.reviewer.email, "reason": reason})
+    events.review_reopened(sheet)

@@ -1,0 +1,203 @@
+"""Review events reach exactly the people concerned, in the app and by email, with a link
+that opens for them: assignment, a reopened sheet, publicity, a resolved objection."""
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from marketplace.accounts.models import Role, User
+from marketplace.accounts.operations import create_user
+from marketplace.bids.models import Bid, BidStatus
+from marketplace.core.types import utcnow
+from marketplace.extensions import db
+from marketplace.notifications.models import (EmailStatus, Notification, NotificationKind,
+                                              OutboxEmail)
+from marketplace.review import decisions
+from marketplace.review.award_models import Decision
+
+from .. import factories
+from .builders import TEAMS
+from .conftest import get_user, open_with_panel
+from .test_decisions import score_all
+from .test_publicity_views import proposed
+
+
+@dataclass
+class Told:
+    address: str
+    link: str
+    email_body: str
+
+
+def last_email_id(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.max(OutboxEmail.id))) or 0
+
+
+def told(app, client, auth, kind: NotificationKind, user_ids: list[int],
+         since: int) -> list[Told]:
+    """Exactly these users got a notice of this kind and one sent email each (the only emails
+    since `since`), and each notice's link opens (200) for its user."""
+    with app.app_context():
+        notes = db.session.scalars(select(Notification).where(Notification.kind == kind)).all()
+        emails = db.session.scalars(select(OutboxEmail).where(OutboxEmail.id > since)).all()
+        assert sorted(n.user_id for n in notes) == sorted(user_ids)
+        links = {db.session.get(User, n.user_id).email: n.link for n in notes}
+        assert sorted(e.to_address for e in emails) == sorted(links)
+        assert all(e.status == EmailStatus.sent for e in emails)
+        result = [Told(e.to_address, links[e.to_address], e.body) for e in emails]
+    for item in result:
+        assert item.link in item.email_body
+        auth.login(item.address)
+        assert client.get(item.link).status_code == 200, item.link
+        auth.logout()
+    return result
+
+
+def test_saved_assignments_tell_the_reviewers_and_a_dry_run_tells_nobody(app, client, auth,
+                                                                         scene):
+    with app.test_request_context():
+        round_id = open_with_panel(scene, panel=0, start=False).id
+        db.session.commit()
+    chosen = scene.reviewer_ids[:2]
+    since = last_email_id(app)
+    auth.login("admin@example.com")
+    assert client.get(f"/admin/review/rounds/{round_id}/propose").status_code == 200
+    assert last_email_id(app) == since  # the proposal is only a dry run
+    client.post(f"/admin/review/rounds/{round_id}/assign",
+                data={"reviewer": [str(i) for i in chosen]})
+    auth.logout()
+    notices = told(app, client, auth, NotificationKind.review_assigned, chosen, since)
+    assert all(n.link.startswith("/review/assignments/") for n in notices)
+
+
+def test_a_refused_assignment_tells_nobody(app, client, auth, scene):
+    with app.test_request_context():
+        round_id = open_with_panel(scene, panel=0, start=False).id
+        insider = create_user("insider@example.com", "Insider", factories.PASSWORD,
+                              {Role.reviewer},
+                              organisation=get_user(scene.owner_id).organisation)
+        db.session.commit()
+        insider_id = insider.id
+    since = last_email_id(app)
+    auth.login("admin@example.com")
+    client.post(f"/admin/review/rounds/{round_id}/assign",
+                data={"reviewer": [str(scene.reviewer_ids[0]), str(insider_id)]})
+    assert last_email_id(app) == since
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Notification.id))) == 0
+
+
+def test_a_reopened_sheet_tells_its_reviewer_the_reason_without_naming_the_team(
+        app, client, auth, scene):
+    with app.test_request_context():
+        review = open_with_panel(scene)
+        score_all(review)
+        db.session.commit()
+        assignment = review.active_assignments[0]
+        sheet = assignment.sheets[0]
+        label = next(e.label for e in review.entries if e.bid_id == sheet.bid_id)
+        sheet_id, reviewer_id = sheet.id, assignment.reviewer_id
+    since = last_email_id(app)
+    auth.login("admin@example.com")
+    client.post(f"/admin/review/sheets/{sheet_id}/reopen",
+                data={"reason": "技术方案的分数与评语不符，请复核。"})
+    auth.logout()
+    [notice] = told(app, client, auth, NotificationKind.review_reopened, [reviewer_id], since)
+    assert "/review/assignments/" in notice.link and "/bids/" in notice.link
+    assert "Reason: 技术方案的分数与评语不符，请复核。" in notice.email_body
+    assert f"bid {label} " in notice.email_body
+    assert not any(team in notice.email_body for team, _member, _file in TEAMS)  # blind
+    auth.login(notice.address)
+    listing = client.get("/notifications").get_data(as_text=True)
+    assert "data-notification-reason" in listing and "请复核" in listing
+
+
+def test_publicity_tells_every_member_of_every_bidding_team_and_nobody_else(
+        app, client, auth, scene, people):
+    decision_id = proposed(app, scene)
+    with app.app_context():
+        first_team = get_user(scene.team_user_ids[0])
+        teammate = create_user("teammate@example.com", "Teammate", factories.PASSWORD,
+                               {Role.solver}, organisation=first_team.organisation)
+        # solver@example.com's team withdrew its bid: it is not told
+        db.session.add(Bid(challenge_id=scene.need_id, created_by_id=people.solver_id,
+                           organisation_id=get_user(people.solver_id).organisation_id,
+                           status=BidStatus.withdrawn, draft=[], withdrawn_at=utcnow()))
+        db.session.commit()
+        teammate_id = teammate.id
+    since = last_email_id(app)
+    auth.login("owner@example.com")
+    client.post(f"/review/decisions/{decision_id}/confirm", data={"action": "confirm"})
+    auth.logout()
+    # not the reviewers who scored, the owner, the admin, nor the team that withdrew
+    notices = told(app, client, auth, NotificationKind.decision_published,
+                   scene.team_user_ids + [teammate_id], since)
+    assert {n.link for n in notices} == {f"/needs/{scene.need_id}/publicity"}
+
+
+def lodged(app, scene, people) -> tuple[int, int]:
+    """Publicity is open, with objections from an outsider and from a bidding team."""
+    decision_id = proposed(app, scene)
+    with app.app_context():  # outside a request, as a script would confirm
+        decision = db.session.get(Decision, decision_id)
+        decisions.confirm_decision(decision, get_user(scene.owner_id))
+        outsider = decisions.lodge_objection(decision, get_user(people.solver_id),
+                                             "评分过程有误，请复核。", [])
+        team = decisions.lodge_objection(decision, get_user(scene.team_user_ids[1]),
+                                         "预算一项评分偏低。", [])
+        db.session.commit()
+        return outsider.id, team.id
+
+
+def resolve(app, client, auth, objection_id: int, outcome: str, reasons: str) -> int:
+    since = last_email_id(app)
+    auth.login("admin@example.com")
+    client.post(f"/admin/review/objections/{objection_id}/resolve",
+                data={"outcome": outcome, "resolution": reasons})
+    auth.logout()
+    return since
+
+
+def test_a_dismissed_objection_tells_its_objector_the_published_reasons(
+        app, client, auth, scene, people):
+    objection_id, _other = lodged(app, scene, people)
+    since = resolve(app, client, auth, objection_id, "dismiss", "经复核，评分符合细则。")
+    [notice] = told(app, client, auth, NotificationKind.objection_resolved,
+                    [people.solver_id], since)
+    assert notice.link == f"/needs/{scene.need_id}/publicity"
+    assert "was dismissed" in notice.email_body
+    assert "Reason: 经复核，评分符合细则。" in notice.email_body
+
+
+def test_an_upheld_objection_tells_its_objector_and_links_to_the_need(
+        app, client, auth, scene, people):
+    _outsider, objection_id = lodged(app, scene, people)
+    since = resolve(app, client, auth, objection_id, "uphold", "预算评分有误，重新评分。")
+    [notice] = told(app, client, auth, NotificationKind.objection_resolved,
+                    [scene.team_user_ids[1]], since)
+    # the decision left publicity, so its page is gone: the need's page shows the review
+    assert notice.link == f"/needs/{scene.need_id}"
+    assert client.get(f"/needs/{scene.need_id}/publicity").status_code == 404
+    assert "was upheld" in notice.email_body and "重新评分" in notice.email_body
+
+
+def test_the_assignment_email_is_in_the_reviewers_language(app, client, auth, scene):
+    with app.test_request_context():
+        round_id = open_with_panel(scene, panel=0, start=False).id
+        chinese, english = scene.reviewer_ids[:2]
+        get_user(chinese).locale = "zh"
+        get_user(english).locale = "en"
+        db.session.commit()
+    since = last_email_id(app)
+    auth.login("admin@example.com")
+    client.post(f"/admin/review/rounds/{round_id}/assign",
+                data={"reviewer": [str(chinese), str(english)]})
+    with app.app_context():
+        by_user = {get_user(n.user_id).id: n for n in db.session.scalars(select(Notification))}
+        emails = {e.to_address: e for e in db.session.scalars(
+            select(OutboxEmail).where(OutboxEmail.id > since))}
+        zh_mail = emails[get_user(chinese).email]
+        en_mail = emails[get_user(english).email]
+        assert "您已被选派评审" in zh_mail.subject + zh_mail.body
+        assert "You were assigned to review" in en_mail.subject + en_mail.body
+        assert set(by_user) == {chinese, english}
