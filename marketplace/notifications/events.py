@@ -49,6 +49,9 @@ def describe(kind: NotificationKind, params: dict, locale: str) -> str:
         NotificationKind.decision_published: lambda: _(
             "The decision on “%(need)s” is now in publicity; objections may be lodged until "
             "publicity ends.", need=need),
+        NotificationKind.review_reminder: lambda: _(
+            "Reminder: %(open)s of your %(total)s score sheets for “%(need)s” are not yet "
+            "submitted.", need=need, open=params.get("open", 0), total=params.get("total", 0)),
         NotificationKind.objection_resolved: lambda: _(
             "Your objection to the decision on “%(need)s” was upheld; the review continues.",
             need=need) if params.get("upheld") else _(
@@ -153,6 +156,13 @@ def review_assigned(assignment) -> None:
     review = assignment.round
     notify([assignment.reviewer], NotificationKind.review_assigned, review.challenge,
            page_path("review.assignment", assignment_id=assignment.id), round=review.number)
+
+
+def review_reminder(assignment, open_sheets: int, total: int) -> None:
+    """An admin reminds a reviewer whose sheets are not all submitted."""
+    notify([assignment.reviewer], NotificationKind.review_reminder, assignment.round.challenge,
+           page_path("review.assignment", assignment_id=assignment.id), open=open_sheets,
+           total=total)
 
 
 def review_reopened(sheet) -> None:

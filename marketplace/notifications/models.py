@@ -22,6 +22,7 @@ class NotificationKind(str, enum.Enum):
     review_reopened = "review_reopened"
     decision_published = "decision_published"
     objection_resolved = "objection_resolved"
+    review_reminder = "review_reminder"
 
 
 class EmailStatus(str, enum.Enum):

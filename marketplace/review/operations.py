@@ -23,7 +23,7 @@ from marketplace.notifications import events
 from .conflicts import bidding_bids, conflict_reasons
 from .models import (DEFAULT_MIN_PANEL, DEFAULT_SPREAD_THRESHOLD, Assignment, AssignmentStatus,
                      ConflictDeclaration, ConflictKind, Criterion, ReviewRound,
-                     RoundBid, RoundKind, RoundStatus)
+                     RoundBid, RoundKind, RoundStatus, SheetStatus)
 
 # (Chinese name, English name, weight): PRODUCT.md's default rubric
 DEFAULT_RUBRIC = [
@@ -225,6 +225,24 @@ def start_scoring(review: ReviewRound, actor) -> None:
     db.session.flush()
     record("review.scoring_started", actor, need=review.challenge, subject=review,
            data={"panel": [a.reviewer.email for a in review.active_assignments]})
+
+
+def remind_reviewers(review: ReviewRound, actor) -> int:
+    """Remind every reviewer on the panel whose sheets are not all submitted; how many."""
+    if review.status != RoundStatus.scoring:
+        raise ReviewRefused(_l("Reminders can be sent only while the reviewers score."))
+    entries, reminded = review.eligible_entries, []
+    for assignment in review.active_assignments:
+        open_sheets = sum(1 for entry in entries
+                          if (sheet := assignment.sheet_for(entry)) is None
+                          or sheet.status != SheetStatus.submitted)
+        if open_sheets:
+            events.review_reminder(assignment, open_sheets, len(entries))
+            reminded.append(assignment.reviewer.email)
+    if reminded:
+        record("review.reminder", actor, need=review.challenge, subject=review,
+               data={"reviewers": reminded})
+    return len(reminded)
 
 
 # -- panel -------------------------------------------------------------------------------

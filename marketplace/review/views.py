@@ -177,6 +177,25 @@ def start_scoring(round_id: int):
     return redirect(url_for("review.round_page", round_id=review.id))
 
 
+@bp.route("/admin/review/rounds/<int:round_id>/remind", methods=["POST"])
+@admin_required
+def remind(round_id: int):
+    review = load_round(round_id)
+    target = url_for("review.round_page", round_id=review.id) + "#progress"
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        count = operations.remind_reviewers(review, current_user)
+    except ReviewRefused as error:
+        return refused(error, target)
+    if count:
+        flash(ngettext("%(num)s reviewer was reminded.", "%(num)s reviewers were reminded.",
+                       count), "success")
+    else:
+        flash(_("Every reviewer has submitted all sheets; nobody was reminded."), "info")
+    return redirect(target)
+
+
 @bp.route("/admin/review/sheets/<int:sheet_id>/reopen", methods=["POST"])
 @admin_required
 def reopen_sheet(sheet_id: int):

@@ -6,12 +6,13 @@ from sqlalchemy import func, select
 
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.operations import create_user
+from marketplace.audit.models import AuditEntry
 from marketplace.bids.models import Bid, BidStatus
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.notifications.models import (EmailStatus, Notification, NotificationKind,
                                               OutboxEmail)
-from marketplace.review import decisions
+from marketplace.review import decisions, scoring
 from marketplace.review.award_models import Decision
 
 from .. import factories
@@ -201,3 +202,43 @@ def test_the_assignment_email_is_in_the_reviewers_language(app, client, auth, sc
         assert "您已被选派评审" in zh_mail.subject + zh_mail.body
         assert "You were assigned to review" in en_mail.subject + en_mail.body
         assert set(by_user) == {chinese, english}
+
+
+def test_a_reminder_reaches_only_reviewers_with_unsubmitted_sheets(app, client, auth, scene):
+    with app.test_request_context():
+        review = open_with_panel(scene)
+        done = review.active_assignments[0]
+        reviewer = get_user(done.reviewer_id)
+        for entry in review.eligible_entries:    # the first reviewer has submitted everything
+            inputs = {c.id: scoring.ScoreInput("7", "ok") for c in review.criteria}
+            scoring.save_sheet(done, entry, reviewer, inputs, None, submit=True)
+        db.session.commit()
+        round_id, total = review.id, len(review.eligible_entries)
+        pending = [a.reviewer_id for a in review.active_assignments[1:]]
+        pending_emails = sorted(get_user(i).email for i in pending)
+    since = last_email_id(app)
+    auth.login(pending_emails[0])                     # not an admin: refused, nobody told
+    assert client.post(f"/admin/review/rounds/{round_id}/remind").status_code == 403
+    auth.logout()
+    assert last_email_id(app) == since
+    auth.login("admin@example.com")
+    page = client.post(f"/admin/review/rounds/{round_id}/remind", follow_redirects=True)
+    assert f"{len(pending)} reviewers were reminded." in page.get_data(as_text=True)
+    auth.logout()
+    notices = told(app, client, auth, NotificationKind.review_reminder, pending, since)
+    assert all(f"of your {total} score sheets" in n.email_body for n in notices)
+    with app.app_context():
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "review.reminder"))
+        assert sorted(entry.data["reviewers"]) == pending_emails
+
+
+def test_no_reminder_before_scoring_starts(app, client, auth, scene):
+    with app.test_request_context():
+        round_id = open_with_panel(scene, start=False).id
+        db.session.commit()
+    auth.login("admin@example.com")
+    page = client.post(f"/admin/review/rounds/{round_id}/remind", follow_redirects=True)
+    assert "Reminders can be sent only while the reviewers score." in page.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Notification.id)).where(
+            Notification.kind == NotificationKind.review_reminder)) == 0
