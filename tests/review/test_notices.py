@@ -222,6 +222,9 @@ def test_a_reminder_reaches_only_reviewers_with_unsubmitted_sheets(app, client, 
     auth.logout()
     assert last_email_id(app) == since
     auth.login("admin@example.com")
+    round_page = client.get(f"/admin/review/rounds/{round_id}").get_data(as_text=True)
+    assert round_page.index('id="progress"') < round_page.index("data-remind-form") \
+        < round_page.index('id="results"')             # under the progress table
     page = client.post(f"/admin/review/rounds/{round_id}/remind", follow_redirects=True)
     assert f"{len(pending)} reviewers were reminded." in page.get_data(as_text=True)
     auth.logout()
@@ -237,6 +240,8 @@ def test_no_reminder_before_scoring_starts(app, client, auth, scene):
         round_id = open_with_panel(scene, start=False).id
         db.session.commit()
     auth.login("admin@example.com")
+    assert "data-remind-form" not in client.get(f"/admin/review/rounds/{round_id}").get_data(
+        as_text=True)
     page = client.post(f"/admin/review/rounds/{round_id}/remind", follow_redirects=True)
     assert "Reminders can be sent only while the reviewers score." in page.get_data(as_text=True)
     with app.app_context():
