@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -46,7 +47,7 @@ def publish(need_id: int):
         g.rollback_only = True
         flash(str(refused.message), "error")
         return redirect(url_for("admin.screening"))
-    flash(_("Published: %(title)s", title=need.title_zh or need.title_en), "success")
+    flash(_("Published: %(title)s", title=need.title(str(get_locale()))), "success")
     return redirect(url_for("admin.screening"))
 
 

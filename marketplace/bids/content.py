@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from marketplace.challenges.models import Challenge, Comparator, Indicator
+from marketplace.core.types import plain_number
 
 MAX_DRAFT_CHARS = 300_000
 MAX_ROWS = 40
@@ -44,6 +45,21 @@ def _decimal(text: str | None) -> Decimal | None:
     except InvalidOperation:
         return None
     return value if value.is_finite() else None
+
+
+# what people type around the number: "≥ 700 V", "不低于700", "at least 700 V", "1,200"
+_COMMITMENT_WORDS = re.compile(
+    r"^\s*(?:[≥≤⩾⩽><=≈~]+|不低于|不高于|不小于|不大于|不少于|至少|至多|约|"
+    r"at\s+least|at\s+most|approx\.?|about)\s*", re.IGNORECASE)
+
+
+def committed_number(text: str | None, unit: str = "") -> Decimal | None:
+    """The number in a commitment as people write it: comparator words in front and the
+    indicator's own unit behind are allowed; anything else must be a plain number."""
+    text = _COMMITMENT_WORDS.sub("", text or "").strip()
+    if unit and text.lower().endswith(unit.strip().lower()):
+        text = text[:len(text) - len(unit.strip())]
+    return _decimal(text)
 
 
 def meets_target(indicator: Indicator, value: Decimal) -> bool:
@@ -88,7 +104,7 @@ def validate(raw: MultiDict, need: Challenge, members: list, attachments: list
     if need.budget_wan is not None and total > need.budget_wan and not justification:
         check.add("budget_justification", _l(
             "Your request is above the need's budget of %(budget)s; explain why.",
-            budget=format(need.budget_wan.normalize(), "f")))
+            budget=plain_number(need.budget_wan)))
     chosen = set(raw.getlist("members"))
     on_bid = [m.snapshot() for m in members if str(m.id) in chosen]
     if not on_bid:
@@ -107,9 +123,11 @@ def _indicators(raw: MultiDict, need: Challenge, check: Checker) -> list[dict]:
         key = f"indicator-{indicator.id}"
         committed_text = (raw.get(f"{key}-committed") or "").strip()
         verification = (raw.get(f"{key}-verification") or "").strip()
-        committed = _decimal(committed_text)
+        committed = committed_number(committed_text, indicator.unit)
         if committed is None:
-            check.add(f"{key}-committed", _l("Enter the value you commit to, as a number."))
+            check.add(f"{key}-committed", _l(
+                "Enter the value you commit to as a number in %(unit)s, e.g. %(target)s.",
+                unit=indicator.unit or "-", target=indicator.target_display))
         elif not meets_target(indicator, committed):
             check.add(f"{key}-committed", _l(
                 "This does not meet the target (%(cmp)s %(target)s %(unit)s).",
@@ -149,7 +167,7 @@ def _milestones(raw: MultiDict, need: Challenge, check: Checker) -> list[dict]:
         check.add("milestones", _l("Plan at least one milestone."))
     elif total != HUNDRED and not any(k.startswith("milestones-") for k in check.errors):
         check.add("milestones", _l("Payment shares add up to %(total)s%%; they must add up "
-                                   "to 100%%.", total=format(total.normalize(), "f")))
+                                   "to 100%%.", total=plain_number(total)))
     return sorted(rows, key=lambda r: r["month"])
 
 

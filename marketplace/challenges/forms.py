@@ -91,6 +91,10 @@ class NeedForm(FlaskForm):
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=64)])
     primary_chain_id = SelectField(_l("Primary industrial chain"), choices=_chain_choices,
                                    default="")
+    # files travel with the rest of the form, so nothing typed is lost by an upload
+    new_file = FileField(_l("Add a file"))
+    new_file_confidential = BooleanField(
+        _l("Confidential (only for users who accepted the terms)"))
 
     def validate_title_en(self, field) -> None:
         if not (self.title_zh.data or "").strip() and not (field.data or "").strip():

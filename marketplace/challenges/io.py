@@ -20,7 +20,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
 from marketplace.accounts.models import Organisation, OrgType
-from marketplace.core.types import utcnow
+from marketplace.core.types import plain_number, utcnow
 from marketplace.extensions import db
 
 from . import operations
@@ -347,7 +347,7 @@ def need_record(need: Challenge) -> dict:
         "indicators": [{"name": row.name, "name_en": row.name_en,
                         "comparator": row.comparator.value, "target": row.target_display,
                         "unit": row.unit} for row in need.indicators],
-        "budget_wan": format(need.budget_wan.normalize(), "f") if need.budget_wan is not None
+        "budget_wan": plain_number(need.budget_wan) if need.budget_wan is not None
         else None,
         "deadline": need.deadline.astimezone(PROGRAM_ZONE).isoformat() if need.deadline
         else None,

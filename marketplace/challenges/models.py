@@ -10,7 +10,7 @@ from sqlalchemy import (CheckConstraint, ForeignKey, Integer, Numeric, String, T
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organisation, Role, User, enum_column
-from marketplace.core.types import UTCDateTime, utcnow
+from marketplace.core.types import UTCDateTime, plain_number, utcnow
 from marketplace.core.uploads import StoredFileColumns
 from marketplace.extensions import db
 
@@ -199,8 +199,7 @@ class Indicator(db.Model):
 
     @property
     def target_display(self) -> str:
-        text = format(self.target_value.normalize(), "f")
-        return text
+        return plain_number(self.target_value)
 
 
 class Transition(db.Model):

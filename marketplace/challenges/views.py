@@ -70,26 +70,51 @@ def _save(form: NeedForm, need: Challenge | None):
     template = "challenges/edit.html"
     if not form.validate_on_submit():
         flash(_("Please correct the marked fields. Nothing was saved yet."), "error")
-        return render_template(template, form=form, need=need,
-                               attachment_form=AttachmentForm()), 400
+        if form.new_file.data:
+            flash(_("Browsers cannot keep a chosen file: choose it again before saving."),
+                  "info")
+        return render_template(template, form=form, need=need), 400
     values, rows = form.field_values(program_zone()), form.indicator_rows()
     if need is None:
         need = operations.create_draft(current_user, values, rows)
     else:
         operations.update_draft(need, values, rows)
+    _remove_attachments(need, request.form.getlist("remove_attachment"))
+    if form.new_file.data and not _attach(need, form.new_file.data,
+                                          form.new_file_confidential.data):
+        flash(_("Your other changes were saved."), "info")
+        return redirect(url_for("challenges.edit", need_id=need.id) + "#files")
     if request.form.get("action") != "submit":
         flash(_("Draft saved."), "success")
         return redirect(url_for("challenges.edit", need_id=need.id))
-    missing = operations.missing_for_submission(need)
-    if missing:
-        for message in missing:
-            flash(message, "error")
-        flash(_("Your draft was saved but not submitted."), "info")
+    if operations.missing_for_submission(need):   # the edit page lists what is missing
+        flash(_("Your draft was saved but not submitted: complete the items listed below."),
+              "error")
         return redirect(url_for("challenges.edit", need_id=need.id))
     operations.submit(need, current_user)
     flash(_("Submitted for screening. The program office will publish it or return it "
             "with reasons."), "success")
     return redirect(url_for("challenges.detail", need_id=need.id))
+
+
+def _attach(need: Challenge, upload, confidential: bool) -> bool:
+    """Store an uploaded file on the need; False (with a message) when it is refused."""
+    try:
+        stored = store_upload(upload)
+    except UploadRejected as rejected:
+        flash(_("The file was not attached: %(reason)s", reason=rejected.message), "error")
+        return False
+    need.attachments.append(Attachment(**stored.columns(), confidential=bool(confidential),
+                                       uploaded_by_id=current_user.id))
+    flash(_("File uploaded."), "success")
+    return True
+
+
+def _remove_attachments(need: Challenge, ids: list[str]) -> None:
+    chosen = {int(i) for i in ids if i.isdigit()}
+    for attachment in [a for a in need.attachments if a.id in chosen]:
+        need.attachments.remove(attachment)
+        flash(_("File removed: %(name)s", name=attachment.filename), "success")
 
 
 @bp.route("/needs/new", methods=["GET", "POST"])
@@ -112,7 +137,6 @@ def edit(need_id: int):
     form = _form_for(need)
     if request.method == "GET":
         return render_template("challenges/edit.html", form=form, need=need,
-                               attachment_form=AttachmentForm(),
                                missing=operations.missing_for_submission(need))
     return _save(form, need)
 
@@ -139,16 +163,8 @@ def upload_attachment(need_id: int):
     if not form.validate_on_submit():
         flash(_("Choose a file to upload."), "error")
         return redirect(url_for("challenges.edit", need_id=need.id))
-    try:
-        stored = store_upload(form.file.data)
-    except UploadRejected as rejected:
-        flash(str(rejected.message), "error")
-        return redirect(url_for("challenges.edit", need_id=need.id) + "#attachments")
-    need.attachments.append(Attachment(
-        **stored.columns(), confidential=form.confidential.data,
-        uploaded_by_id=current_user.id))
-    flash(_("File uploaded."), "success")
-    return redirect(url_for("challenges.edit", need_id=need.id) + "#attachments")
+    _attach(need, form.file.data, form.confidential.data)
+    return redirect(url_for("challenges.edit", need_id=need.id) + "#files")
 
 
 @bp.route("/needs/<int:need_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
@@ -160,9 +176,8 @@ def delete_attachment(need_id: int, attachment_id: int):
         abort(404)
     if not need.can_edit(current_user) or not ActionForm().validate_on_submit():
         abort(403)
-    need.attachments.remove(attachment)
-    flash(_("File removed."), "success")
-    return redirect(url_for("challenges.edit", need_id=need.id) + "#attachments")
+    _remove_attachments(need, [str(attachment.id)])
+    return redirect(url_for("challenges.edit", need_id=need.id) + "#files")
 
 
 @bp.route("/needs/<int:need_id>/attachments/<int:attachment_id>")

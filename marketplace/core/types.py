@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from decimal import Decimal
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
@@ -37,3 +38,8 @@ class UTCDateTime(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def plain_number(value: Decimal) -> str:
+    """A Decimal as people write it: 100 not 1E+2, 0.5 not 0.50."""
+    return format(value.normalize(), "f")

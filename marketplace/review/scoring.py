@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 
 from marketplace.audit.operations import record
-from marketplace.core.types import utcnow
+from marketplace.core.types import plain_number, utcnow
 from marketplace.extensions import db
 from marketplace.notifications import events
 
@@ -78,8 +78,8 @@ def save_sheet(assignment: Assignment, entry: RoundBid, user, inputs: dict[int, 
                                     criterion.min_score <= value <= criterion.max_score
                                     or value.as_tuple().exponent < -2):
             errors.setdefault(f"score-{criterion.id}", []).append(_l(
-                "Enter a number from %(low)s to %(high)s.", low=criterion.min_score.normalize(),
-                high=criterion.max_score.normalize()))
+                "Enter a number from %(low)s to %(high)s.", low=plain_number(criterion.min_score),
+                high=plain_number(criterion.max_score)))
             value = None
         row = existing.get(criterion.id) or Score(criterion_id=criterion.id)
         row.value, row.comment = value, given.comment.strip() or None

@@ -314,3 +314,66 @@ def test_file_of_a_failed_request_is_not_left_behind(client, auth, people, app, 
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
     assert upload(client, need_id, PDF, "lost.pdf").status_code == 500
     assert set(Path(app.config["UPLOAD_DIR"]).glob("*")) == before
+
+
+def _with_file(data: dict, content: bytes, name: str) -> dict:
+    return {**data, "new_file": (io.BytesIO(content), name)}
+
+
+def test_a_file_is_saved_together_with_what_was_typed(client, auth, people, app):
+    auth.login("owner@example.com")
+    response = client.post("/needs/new", data=_with_file({**FORM, "action": "save"}, PDF,
+                                                         "方案.pdf"),
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    with app.app_context():
+        need = db.session.scalar(select(Challenge))
+        assert need.title_en == FORM["title_en"]
+        assert [a.filename for a in need.attachments] == ["方案.pdf"]
+        need_id, attachment_id = need.id, need.attachments[0].id
+    page = client.get(f"/needs/{need_id}/edit").get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in page and f'value="{attachment_id}"' in page
+    # typed changes and a removal in one save
+    response = client.post(f"/needs/{need_id}/edit", data={
+        **FORM, "title_en": "Renamed", "remove_attachment": str(attachment_id),
+        "action": "save"}, content_type="multipart/form-data")
+    with app.app_context():
+        need = db.session.get(Challenge, need_id)
+        assert need.title_en == "Renamed" and need.attachments == []
+
+
+def test_a_refused_file_keeps_the_typed_changes_and_does_not_submit(client, auth, people, app):
+    need_id = make(app, people.owner_id)
+    auth.login("owner@example.com")
+    response = client.post(f"/needs/{need_id}/edit", data=_with_file(
+        {**FORM, "title_en": "Typed before the upload", "action": "submit"},
+        b"<html>not a pdf</html>", "fake.pdf"), content_type="multipart/form-data")
+    assert response.status_code == 302 and response.location.endswith("#files")
+    with app.app_context():
+        need = db.session.get(Challenge, need_id)
+        assert need.title_en == "Typed before the upload"
+        assert need.status == NeedStatus.draft and need.attachments == []
+    page = client.get(response.location).get_data(as_text=True)
+    assert "The file was not attached" in page and "Your other changes were saved." in page
+
+
+def test_missing_items_are_listed_once(client, auth, people, app):
+    auth.login("owner@example.com")
+    response = client.post("/needs/new", data={"title_zh": "只写了标题", "action": "submit"},
+                           follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "saved but not submitted" in page
+    from markupsafe import escape
+    from marketplace.challenges import operations
+    with app.test_request_context():
+        need = db.session.scalar(select(Challenge))
+        missing = [str(escape(m)) for m in operations.missing_for_submission(need)]
+    assert missing and all(page.count(m) == 1 for m in missing)
+
+
+def test_the_published_message_names_the_need_in_the_page_language(client, auth, people, app):
+    need_id = make(app, people.owner_id, NeedStatus.submitted)
+    auth.login("admin@example.com")
+    client.set_cookie("lang", "en")
+    page = client.post(f"/admin/needs/{need_id}/publish", follow_redirects=True)
+    assert "Published: 8-inch GaN-on-Si epitaxy" in page.get_data(as_text=True)

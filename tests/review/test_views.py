@@ -285,3 +285,25 @@ def test_rubric_is_edited_on_the_round_page_until_scoring_starts(app, client, au
     client.post(f"/admin/review/rounds/{round_id}/rubric", data=rows)
     with app.app_context():
         assert db.session.get(ReviewRound, round_id).criteria[0].weight == 60  # locked
+
+
+def test_reviewer_affiliations_follow_the_page_language(app, client, auth, scene):
+    with app.test_request_context():
+        round_id = open_with_panel(scene, panel=0, start=False).id
+        reviewer = get_user(scene.reviewer_ids[0])
+        reviewer.organisation.name, reviewer.organisation.name_en = "东吴光电研究院", \
+            "Dongwu Photonics Institute"
+        db.session.commit()
+    auth.login("admin@example.com")
+
+    def shown_in_both_languages(url):
+        client.set_cookie("lang", "en")
+        english = client.get(url).get_data(as_text=True)
+        assert "Dongwu Photonics Institute" in english and "东吴光电研究院" not in english, url
+        client.set_cookie("lang", "zh")
+        assert "东吴光电研究院" in client.get(url).get_data(as_text=True), url
+
+    shown_in_both_languages(f"/admin/review/rounds/{round_id}/propose")
+    client.post(f"/admin/review/rounds/{round_id}/assign",
+                data={"reviewer": [str(scene.reviewer_ids[0])]})
+    shown_in_both_languages(f"/admin/review/rounds/{round_id}")

@@ -111,9 +111,11 @@ def test_draft_then_submit_locks_the_sheet_and_only_an_admin_reopens(app, scene)
             scoring.save_sheet(assignment, entry, reviewer, partial, None, submit=True)
         assert f"score-{review.criteria[1].id}" in incomplete.value.errors
         assert f"comment-{review.criteria[0].id}" in incomplete.value.errors  # required
-        with pytest.raises(scoring.SheetIncomplete):
+        with pytest.raises(scoring.SheetIncomplete) as out_of_range:
             scoring.save_sheet(assignment, entry, reviewer,
                                {review.criteria[0].id: scoring.ScoreInput("101", "x")}, None)
+        message = str(out_of_range.value.errors[f"score-{review.criteria[0].id}"][0])
+        assert "from 0 to 100" in message and "E+" not in message
         scoring.save_sheet(assignment, entry, reviewer, full_scores(review), None, submit=True)
         assert sheet.submitted and scoring.sheet_total(sheet) == Decimal(80)
         with pytest.raises(ReviewRefused):
