@@ -27,7 +27,7 @@ def index():
 @admin_required
 def export():
     need_id = request.args.get("need", type=int)
-    response = Response("".join(queries.csv_lines(need_id)), mimetype="text/csv; charset=utf-8")
+    response = Response("".join(queries.csv_lines(need_id)), mimetype="text/csv")
     response.headers["Content-Disposition"] = "attachment; filename=audit-log.csv"
     response.headers["Cache-Control"] = "private, no-store"
     return response

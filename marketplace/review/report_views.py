@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Response, render_template
+from flask_babel import get_locale
 
 from marketplace.accounts.permissions import admin_required
 
@@ -21,7 +22,6 @@ def _download(body, mimetype: str, name: str) -> Response:
 @bp.route("/admin/review/rounds/<int:round_id>/report")
 @admin_required
 def report(round_id: int):
-    from flask_babel import get_locale
     review = load_round(round_id)
     return render_template("review/report.html", report=reports.build(review, str(get_locale())),
                            review=review, need=review.challenge)
@@ -31,8 +31,8 @@ def report(round_id: int):
 @admin_required
 def report_csv(round_id: int):
     review = load_round(round_id)
-    body = reports.to_csv(reports.build(review, "en"))
-    return _download(body, "text/csv; charset=utf-8", f"review-{review.challenge_id}-"
+    body = reports.to_csv(reports.build(review, str(get_locale())))
+    return _download(body, "text/csv", f"review-{review.challenge_id}-"
                                                       f"{review.number}.csv")
 
 
@@ -40,5 +40,5 @@ def report_csv(round_id: int):
 @admin_required
 def report_xlsx(round_id: int):
     review = load_round(round_id)
-    body = reports.to_xlsx(reports.build(review, "en"))
+    body = reports.to_xlsx(reports.build(review, str(get_locale())))
     return _download(body, XLSX, f"review-{review.challenge_id}-{review.number}.xlsx")

@@ -6,6 +6,8 @@ import csv
 import io
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import pgettext
 from openpyxl import Workbook
 
 from .aggregation import quantize
@@ -40,16 +42,23 @@ class Report:
                 rows.append([entry.label, self.team(entry), assignment.reviewer.name,
                              *[_text(v) for v in values],
                              _text(quantize(total)) if total is not None else "",
-                             sheet.status.value if sheet else "none"])
+                             _sheet_label(sheet)])
         return rows
 
     def score_header(self) -> list[str]:
-        return ["bid", "team", "reviewer",
+        return [_("Bid"), _("Team"), _("Reviewer"),
                 *[f"{c.display_name(self.locale)} ({c.weight})" for c in self.criteria],
-                "total", "sheet"]
+                _("Weighted total"), _("Score sheet")]
 
-    ranking_header = ["rank", "bid", "team", "reviewers", "panel score (trimmed mean)", "mean",
-                      "median", "stdev", "spread", "flag", "tied"]
+    @property
+    def ranking_header(self) -> list[str]:
+        return [_("Rank"), _("Bid"), _("Team"), _("Reviewers"),
+                _("Panel score (trimmed mean)"), _("Mean"), _("Median"),
+                _("Standard deviation"), _("Spread"), _("Flag"), _("Tied")]
+
+    @property
+    def excluded_header(self) -> list[str]:
+        return [_("Not eligible"), _("Team"), _("Reasons")]
 
     def ranking_rows(self) -> list[list]:
         rows = []
@@ -57,7 +66,7 @@ class Report:
             rows.append([item.rank or "", item.key.label, self.team(item.key), item.count,
                          *[_text(quantize(v)) if v is not None else "" for v in
                            (item.trimmed_mean, item.mean, item.median, item.stdev, item.spread)],
-                         "discuss" if item.flagged else "", "tied" if item.tied else ""])
+                         _("Discuss") if item.flagged else "", _("Tied") if item.tied else ""])
         return rows
 
     def excluded_rows(self) -> list[list]:
@@ -66,18 +75,29 @@ class Report:
 
     def decision_rows(self) -> list[list]:
         if self.decision is None:
-            return [["decision", "none yet"]]
+            return [[_("Decision"), _("None yet")]]
         d = self.decision
-        return [["decision", d.outcome.value], ["status", d.status.value],
-                ["winners", ", ".join(w.bid.organisation.display_name(self.locale)
-                                      for w in d.winners)],
-                ["rationale", d.rationale],
-                ["publicity ends (UTC)", d.publicity_ends_at.isoformat(timespec="minutes")
+        outcome = {"award": pgettext("decision outcome", "Winners selected"),
+                   "no_award": _("No award")}[d.outcome.value]
+        status = {"proposed": _("Waiting for the need owner"),
+                  "declined": _("Not confirmed by the owner"), "publicity": _("In publicity"),
+                  "reopened": _("Reopened"), "final": _("Final")}[d.status.value]
+        return [[_("Decision"), outcome], [_("Status"), status],
+                [_("Winners"), ", ".join(w.bid.organisation.display_name(self.locale)
+                                         for w in d.winners)],
+                [_("Rationale"), d.rationale],
+                [_("Publicity ends (UTC)"), d.publicity_ends_at.isoformat(timespec="minutes")
                  if d.publicity_ends_at else ""]]
 
 
 def _text(value) -> str:
     return "" if value is None else format(value, "f")
+
+
+def _sheet_label(sheet) -> str:
+    if sheet is None:
+        return _("Not started")
+    return _("Submitted") if sheet.submitted else _("Draft")
 
 
 def build(review: ReviewRound, locale: str) -> Report:
@@ -86,16 +106,19 @@ def build(review: ReviewRound, locale: str) -> Report:
 
 
 def to_csv(report: Report) -> str:
+    """UTF-8 with a byte-order mark, so that Excel on Windows reads the Chinese correctly."""
     buffer = io.StringIO()
+    buffer.write("\ufeff")
     writer = csv.writer(buffer)
-    writer.writerow([f"review report: {report.review.challenge.ref} round {report.review.number}"])
+    writer.writerow([_("Review report: %(ref)s, round %(n)s", ref=report.review.challenge.ref,
+                       n=report.review.number)])
     writer.writerow(report.score_header())
     writer.writerows(report.score_rows())
     writer.writerow([])
     writer.writerow(report.ranking_header)
     writer.writerows(report.ranking_rows())
     writer.writerow([])
-    writer.writerow(["not eligible", "team", "reasons"])
+    writer.writerow(report.excluded_header)
     writer.writerows(report.excluded_rows())
     writer.writerow([])
     writer.writerows(report.decision_rows())
@@ -105,16 +128,16 @@ def to_csv(report: Report) -> str:
 def to_xlsx(report: Report) -> bytes:
     book = Workbook()
     scores = book.active
-    scores.title = "Scores"
+    scores.title = _("Scores")
     for row in [report.score_header(), *report.score_rows()]:
         scores.append(row)
-    ranking = book.create_sheet("Ranking")
+    ranking = book.create_sheet(_("Ranking"))
     for row in [report.ranking_header, *report.ranking_rows()]:
         ranking.append(row)
-    excluded = book.create_sheet("Formal check")
-    for row in [["bid", "team", "reasons"], *report.excluded_rows()]:
+    excluded = book.create_sheet(_("Formal check"))
+    for row in [report.excluded_header, *report.excluded_rows()]:
         excluded.append(row)
-    decision = book.create_sheet("Decision")
+    decision = book.create_sheet(_("Decision"))
     for row in report.decision_rows():
         decision.append(row)
     buffer = io.BytesIO()

@@ -77,16 +77,22 @@ def open_review(need_id: int):
 @admin_required
 def round_page(round_id: int):
     review = load_round(round_id)
-    rubric = RubricForm(data={"criteria": [
+    rubric = RubricForm(formdata=None, data={"criteria": [
         {"name": c.name, "name_en": c.name_en, "weight": c.weight, "min_score": c.min_score,
          "max_score": c.max_score, "comment_required": c.comment_required}
         for c in review.criteria]})
     if review.rubric_editable:
         rubric.criteria.append_entry()
+    return _round_page(review, rubric)
+
+
+def _round_page(review: ReviewRound, rubric: RubricForm, status: int = 200):
     return render_template("review/round.html", review=review, need=review.challenge,
-                           rubric=rubric, check_form=FormalCheckForm(), reason_form=ReasonForm(),
-                           action_form=ActionForm(), results=queries.results(review),
-                           decision=queries.latest_decision(review.challenge))
+                           rubric=rubric, check_form=FormalCheckForm(formdata=None),
+                           reason_form=ReasonForm(formdata=None),
+                           action_form=ActionForm(formdata=None),
+                           results=queries.results(review),
+                           decision=queries.latest_decision(review.challenge)), status
 
 
 @bp.route("/admin/review/rounds/<int:round_id>/rubric", methods=["POST"])
@@ -94,13 +100,15 @@ def round_page(round_id: int):
 def rubric(round_id: int):
     review = load_round(round_id)
     form = RubricForm()
+    # a refused rubric comes back as typed (400 undoes the request's writes)
     if not form.validate_on_submit():
-        form_errors(form)
-        return redirect(url_for("review.round_page", round_id=review.id) + "#rubric")
+        flash(_("Please correct the marked fields. Nothing was saved yet."), "error")
+        return _round_page(review, form, 400)
     try:
         operations.set_rubric(review, form.rows(), current_user)
     except ReviewRefused as error:
-        return refused(error, url_for("review.round_page", round_id=review.id) + "#rubric")
+        flash(str(error.message), "error")
+        return _round_page(review, form, 400)
     flash(_("Rubric saved."), "success")
     return redirect(url_for("review.round_page", round_id=review.id) + "#rubric")
 

@@ -99,7 +99,7 @@ def test_admin_views_and_export(app, client, auth, people):
     page = client.get("/admin/audit/?verify=1")
     assert page.status_code == 200 and "data-audit-ok" in page.get_data(as_text=True)
     csv = client.get("/admin/audit/export.csv")
-    assert csv.status_code == 200 and csv.mimetype == "text/csv"
+    assert csv.status_code == 200 and csv.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert csv.get_data(as_text=True).count("score.submit") == 3
 
 

@@ -229,12 +229,21 @@ def test_report_page_csv_and_xlsx(app, client, auth, scene):
     auth.login("admin@example.com")
     page = client.get(f"/admin/review/rounds/{round_id}/report").get_data(as_text=True)
     assert "data-rank-label=\"A\"" in page
-    csv_text = client.get(f"/admin/review/rounds/{round_id}/report.csv").get_data(as_text=True)
-    assert "panel score (trimmed mean)" in csv_text and csv_text.count("submitted") == 15
+    response = client.get(f"/admin/review/rounds/{round_id}/report.csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    csv_text = response.get_data(as_text=True)
+    assert csv_text.startswith("\ufeff")                   # Excel on Windows reads UTF-8
+    assert "Panel score (trimmed mean)" in csv_text and csv_text.count("Submitted") == 15
     book = load_workbook(io.BytesIO(client.get(
         f"/admin/review/rounds/{round_id}/report.xlsx").data))
     assert book.sheetnames == ["Scores", "Ranking", "Formal check", "Decision"]
     assert book["Ranking"]["B2"].value == "A" and book["Ranking"]["E2"].value == "90.00"
+    client.set_cookie("lang", "zh")                         # the office's language
+    chinese = client.get(f"/admin/review/rounds/{round_id}/report.csv").get_data(as_text=True)
+    assert "评审组得分" in chinese and chinese.count("已提交") == 15
+    book = load_workbook(io.BytesIO(client.get(
+        f"/admin/review/rounds/{round_id}/report.xlsx").data))
+    assert book.sheetnames[1] == "排名" and book["排名"]["A1"].value == "排名"
 
 
 def test_recusal_through_the_page(app, client, auth, scene):
@@ -270,7 +279,13 @@ def test_rubric_is_edited_on_the_round_page_until_scoring_starts(app, client, au
             "criteria-0-comment_required": "y",
             "criteria-1-name": "团队", "criteria-1-weight": "30",
             "criteria-1-min_score": "0", "criteria-1-max_score": "10"}
-    client.post(f"/admin/review/rounds/{round_id}/rubric", data=rows)
+    refused = client.post(f"/admin/review/rounds/{round_id}/rubric", data=rows)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "The weights add up to 90" in page
+    assert 'value="团队"' in page and 'value="30"' in page      # what was typed comes back
+    bad_number = client.post(f"/admin/review/rounds/{round_id}/rubric",
+                             data={**rows, "criteria-1-weight": "lots"})
+    assert bad_number.status_code == 400 and 'value="lots"' in bad_number.get_data(as_text=True)
     with app.app_context():  # 60 + 30: refused, the default rubric stays
         assert db.session.get(ReviewRound, round_id).weight_total == 100
         assert len(db.session.get(ReviewRound, round_id).criteria) == 5
