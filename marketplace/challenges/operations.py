@@ -157,6 +157,8 @@ def publish(need: Challenge, actor) -> None:
     _record(need, NeedStatus.published, actor)
     need.published_at = utcnow()
     db.session.flush()
+    from marketplace.notifications import events  # notifications build on challenges
+    events.need_screened(need, published=True)
 
 
 def return_to_owner(need: Challenge, actor, reason: str) -> None:
@@ -164,6 +166,8 @@ def return_to_owner(need: Challenge, actor, reason: str) -> None:
         raise TransitionError(_l("Give the reasons for returning the need."))
     _record(need, NeedStatus.returned, actor, reason=reason.strip())
     db.session.flush()
+    from marketplace.notifications import events
+    events.need_screened(need, published=False, reason=reason.strip())
 
 
 def publish_imported(need: Challenge) -> None:

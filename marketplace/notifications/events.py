@@ -49,6 +49,13 @@ def describe(kind: NotificationKind, params: dict, locale: str) -> str:
         NotificationKind.decision_published: lambda: _(
             "The decision on “%(need)s” is now in publicity; objections may be lodged until "
             "publicity ends.", need=need),
+        NotificationKind.need_returned: lambda: _(
+            "The program office returned “%(need)s” to you; see the reasons, edit and submit "
+            "again.", need=need),
+        NotificationKind.need_published: lambda: _(
+            "“%(need)s” is published and open for bids.", need=need),
+        NotificationKind.question_asked: lambda: _(
+            "A question was asked on “%(need)s”; answer it on the need's page.", need=need),
         NotificationKind.review_reminder: lambda: _(
             "Reminder: %(open)s of your %(total)s score sheets for “%(need)s” are not yet "
             "submitted.", need=need, open=params.get("open", 0), total=params.get("total", 0)),
@@ -141,6 +148,22 @@ def question_answered(question) -> None:
     if asker:
         notify([asker], NotificationKind.question_answered, question.challenge,
                url_for("challenges.detail", need_id=question.challenge_id) + "#qa")
+
+
+def need_screened(need: Challenge, published: bool, reason: str | None = None) -> None:
+    """The program office published the need or returned it (with its reasons)."""
+    if published:
+        notify(owner_users(need), NotificationKind.need_published, need,
+               page_path("challenges.detail", need_id=need.id))
+    else:
+        notify(owner_users(need), NotificationKind.need_returned, need,
+               page_path("challenges.edit", need_id=need.id), reason=reason)
+
+
+def question_asked(question) -> None:
+    """The need owner learns of a new question (the asker is not named)."""
+    notify(owner_users(question.challenge), NotificationKind.question_asked, question.challenge,
+           page_path("challenges.detail", need_id=question.challenge_id) + "#qa")
 
 
 def page_path(endpoint: str, **values) -> str:

@@ -23,6 +23,9 @@ class NotificationKind(str, enum.Enum):
     decision_published = "decision_published"
     objection_resolved = "objection_resolved"
     review_reminder = "review_reminder"
+    need_returned = "need_returned"
+    need_published = "need_published"
+    question_asked = "question_asked"
 
 
 class EmailStatus(str, enum.Enum):

@@ -23,6 +23,8 @@ def ask(need: Challenge, user, text: str) -> Question:
     question = Question(challenge_id=need.id, asker_id=user.id, text=text.strip())
     db.session.add(question)
     db.session.flush()
+    from marketplace.notifications import events
+    events.question_asked(question)
     return question
 
 

@@ -6,7 +6,8 @@ Create Date: 2026-11-25
 
 Reviewers and bidding teams are told about review events: a reviewer assigned to a panel,
 a score sheet reopened, a decision published for publicity, an objection resolved, a
-reminder of sheets still to submit. The kind
+reminder of sheets still to submit. Need owners are told when the program office returns or
+publishes their need and when a question is asked on it. The kind
 columns of notifications and notices_sent are strings with a CHECK of the allowed values
 (enum_column); both CHECKs are widened. On SQLite the tables are copied (batch mode); on
 PostgreSQL the constraints are dropped and created again in place.
@@ -25,7 +26,7 @@ depends_on = None
 
 OLD_KINDS = ("bid_received", "deadline_3d", "deadline_1d", "need_closed", "question_answered")
 NEW_KINDS = ("review_assigned", "review_reopened", "decision_published", "objection_resolved",
-             "review_reminder")
+             "review_reminder", "need_returned", "need_published", "question_asked")
 # (table, name of its kind enum: the CHECK is ck_<table>_<name>)
 KIND_COLUMNS = (("notifications", "notification_kind"), ("notices_sent", "notice_kind"))
 

@@ -2,7 +2,7 @@
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
@@ -21,17 +21,24 @@ def _notes(app, kind=None):
         return db.session.scalars(query).all()
 
 
-def _emails(app):
+def _emails(app, since: int = 0):
     with app.app_context():
-        return db.session.scalars(select(OutboxEmail).order_by(OutboxEmail.id)).all()
+        return db.session.scalars(select(OutboxEmail).where(OutboxEmail.id > since)
+                                  .order_by(OutboxEmail.id)).all()
+
+
+def _last_email_id(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.max(OutboxEmail.id))) or 0
 
 
 def test_bid_received_is_notified_in_app_and_written_to_the_mail_folder(app, client, auth):
     a = arena(app)
+    since = _last_email_id(app)        # publishing the need told its owner
     submitted(app, a)
     notes = _notes(app, NotificationKind.bid_received)
     assert len(notes) == 2  # both members of the team
-    emails = _emails(app)
+    emails = _emails(app, since)
     assert {e.to_address for e in emails} == {"solver@example.com", "solver-b@example.com"}
     assert all(e.status == EmailStatus.sent for e in emails)
     files = list(Path(app.config["MAIL_OUTBOX_DIR"]).glob(f"*-{emails[0].id}.eml"))
@@ -97,10 +104,11 @@ def test_closing_is_notified_to_bidders_and_owner_once(app, client, runner):
 
 
 def test_send_command_delivers_what_is_due(app, runner, monkeypatch):
-    monkeypatch.setitem(app.config, "MAIL_SEND_AFTER_COMMIT", "off")
     a = arena(app)
+    monkeypatch.setitem(app.config, "MAIL_SEND_AFTER_COMMIT", "off")
+    since = _last_email_id(app)
     submitted(app, a)
-    assert all(e.status == EmailStatus.pending for e in _emails(app))
+    assert all(e.status == EmailStatus.pending for e in _emails(app, since))
     result = runner.invoke(args=["notifications", "send"])
     assert "sent 2" in result.output
     assert all(e.status == EmailStatus.sent for e in _emails(app))
@@ -113,3 +121,34 @@ def test_the_request_sweep_sends_reminders_without_cron(app, client):
     client.get("/")
     assert {n.user_id for n in _notes(app, NotificationKind.deadline_3d)} == {
         a.team_id, a.teammate_id}
+
+
+def test_need_owners_hear_when_their_need_is_returned_or_published(app, client, auth, people):
+    from marketplace.accounts.models import User
+    from marketplace.challenges import operations
+    from marketplace.challenges.models import Challenge, NeedStatus
+    from tests import factories
+    with app.app_context():
+        need_id = factories.need(people.owner_id, NeedStatus.submitted).id
+        db.session.commit()
+    auth.login("admin@example.com")
+    client.post(f"/admin/needs/{need_id}/return", data={"reason": "请补充测试方法。"})
+    auth.logout()
+    returned = _notes(app, NotificationKind.need_returned)
+    assert [n.user_id for n in returned] == [people.owner_id]   # not the other enterprise
+    email = _emails(app)[-1]
+    assert email.to_address == "owner@example.com" and "请补充测试方法。" in email.body
+    auth.login("owner@example.com")
+    assert client.get(returned[0].link).status_code == 200       # the edit page
+    auth.logout()
+    with app.app_context():                                      # the owner resubmits
+        operations.submit(db.session.get(Challenge, need_id),
+                          db.session.get(User, people.owner_id))
+        db.session.commit()
+    auth.login("admin@example.com")
+    client.post(f"/admin/needs/{need_id}/publish")
+    auth.logout()
+    published = _notes(app, NotificationKind.need_published)
+    assert [n.user_id for n in published] == [people.owner_id]
+    auth.login("owner@example.com")
+    assert client.get(published[0].link).status_code == 200

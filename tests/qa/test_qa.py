@@ -1,6 +1,6 @@
 """Q&A (答疑): public questions and answers, askers hidden from other teams."""
 from marketplace.extensions import db
-from marketplace.notifications.models import Notification
+from marketplace.notifications.models import Notification, OutboxEmail
 from marketplace.qa.models import Question
 
 from ..bids.helpers import arena, close
@@ -34,8 +34,14 @@ def test_question_and_answer_are_public_but_the_asker_is_not(app, client, auth):
     own = client.get(f"/needs/{a.need_id}").get_data(as_text=True)
     assert "Asked by solver" in own
     with app.app_context():
-        note = db.session.query(Notification).one()
-        assert note.kind.value == "question_answered"
+        notes = {n.kind.value: n for n in db.session.query(Notification).filter(
+            Notification.kind.in_(["question_asked", "question_answered"]))}
+        assert notes["question_answered"].user_id == a.team_id
+        assert notes["question_asked"].user_id == a.owner_id     # the owner learns of it
+        email = db.session.scalar(db.select(OutboxEmail).where(
+            OutboxEmail.to_address == "owner@example.com",
+            OutboxEmail.body.contains("question was asked")))
+        assert email and "solver" not in email.body            # the asker stays unnamed
 
 
 def test_only_owner_or_admin_answers(app, client, auth):

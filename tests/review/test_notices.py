@@ -85,7 +85,8 @@ def test_a_refused_assignment_tells_nobody(app, client, auth, scene):
                 data={"reviewer": [str(scene.reviewer_ids[0]), str(insider_id)]})
     assert last_email_id(app) == since
     with app.app_context():
-        assert db.session.scalar(select(func.count(Notification.id))) == 0
+        assert db.session.scalar(select(func.count(Notification.id)).where(
+            Notification.kind == NotificationKind.review_assigned)) == 0
 
 
 def test_a_reopened_sheet_tells_its_reviewer_the_reason_without_naming_the_team(
@@ -194,7 +195,8 @@ def test_the_assignment_email_is_in_the_reviewers_language(app, client, auth, sc
     client.post(f"/admin/review/rounds/{round_id}/assign",
                 data={"reviewer": [str(chinese), str(english)]})
     with app.app_context():
-        by_user = {get_user(n.user_id).id: n for n in db.session.scalars(select(Notification))}
+        by_user = {n.user_id: n for n in db.session.scalars(select(Notification).where(
+            Notification.kind == NotificationKind.review_assigned))}
         emails = {e.to_address: e for e in db.session.scalars(
             select(OutboxEmail).where(OutboxEmail.id > since))}
         zh_mail = emails[get_user(chinese).email]
