@@ -34,8 +34,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         import_module(f"{__name__}.{module}").init_app(app)
     for module in _BLUEPRINT_MODULES:
         app.register_blueprint(import_module(f"{__name__}.{module}").bp)
+    from .core.migrate import require_schema
     for module, name in _CLI_GROUPS:
-        app.cli.add_command(getattr(import_module(f"{__name__}.{module}"), name))
+        group = getattr(import_module(f"{__name__}.{module}"), name)
+        if name not in _CLI_WITHOUT_SCHEMA:
+            for subcommand in group.commands.values():
+                if not getattr(subcommand, "_schema_checked", False):
+                    require_schema(subcommand)._schema_checked = True
+        app.cli.add_command(group)
     return app
 
 
@@ -51,5 +57,7 @@ _CLI_GROUPS = (
     ("taxonomy.cli", "taxonomy_cli"), ("notifications.cli", "notifications_cli"),
     ("audit.cli", "audit_cli"), ("review.cli", "review_cli"),
 )
+# the commands that create the schema, or work without one
+_CLI_WITHOUT_SCHEMA = ("setup_command", "migrations_cli")
 
 __all__ = ["create_app"]

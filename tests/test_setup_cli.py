@@ -30,7 +30,7 @@ def test_setup_demo_loads_a_realistic_data_set_once(runner, app):
 
     again = runner.invoke(args=["setup", "--demo"])
     assert again.exit_code == 0, again.output
-    assert "not loaded" in again.output
+    assert "not loaded" in again.output and "admin@demo.example" in again.output
     with app.app_context():
         assert db.session.scalar(select(func.count(Challenge.id))) == count
 
@@ -40,3 +40,26 @@ def test_setup_without_demo_leaves_the_database_empty(runner, app):
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert db.session.scalar(select(func.count(Challenge.id))) == 0
+
+
+def test_demo_logins_are_not_printed_for_a_database_without_them(runner, app, people):
+    result = runner.invoke(args=["setup", "--demo"])     # people: not empty, and no demo
+    assert result.exit_code == 0, result.output
+    assert "not loaded" in result.output and "demo.example" not in result.output
+
+
+def test_commands_before_setup_say_so_instead_of_failing(tmp_path, app):
+    from marketplace import create_app
+    empty = create_app({"TESTING": True, "DATA_DIR": str(tmp_path),
+                        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+                        "ARGON2_PARAMS": app.config["ARGON2_PARAMS"]})
+    runner = empty.test_cli_runner()
+    for args in (["search", "query", "x", "--json"], ["challenges", "export"],
+                 ["audit", "verify"], ["taxonomy", "export"]):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 1, (args, result.output)
+        assert "run `flask --app wsgi setup` first" in result.output, args
+        assert "Traceback" not in result.output
+    assert runner.invoke(args=["search", "query", "--help"]).exit_code == 0
+    with empty.app_context():
+        db.engine.dispose()

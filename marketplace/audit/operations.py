@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Text, select, type_coerce
 
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
@@ -55,10 +55,24 @@ def verify() -> Verification:
     """Walk the chain: every entry's hash, link and sequence number, then the head."""
     problems: list[str] = []
     previous_hash, expected_seq, count = GENESIS_HASH, 1, 0
-    rows = db.session.execute(select(AuditEntry).order_by(AuditEntry.seq)
-                              .execution_options(yield_per=500)).scalars()
-    for entry in rows:
+    # `data` is read as text and decoded here, so that a row edited into invalid JSON is
+    # reported as changed instead of breaking the walk
+    columns = [AuditEntry.seq, AuditEntry.at, AuditEntry.actor_label, AuditEntry.action,
+               AuditEntry.challenge_id, AuditEntry.subject_type, AuditEntry.subject_id,
+               type_coerce(AuditEntry.data, Text).label("data"), AuditEntry.prev_hash,
+               AuditEntry.hash]
+    rows = db.session.execute(select(*columns).order_by(AuditEntry.seq)
+                              .execution_options(yield_per=500))
+    for row in rows:
         count += 1
+        values = row._asdict()
+        data, readable = _decoded(values.pop("data"))
+        entry = AuditEntry(**values, data=data)  # transient: only hashed, never added
+        if not readable:
+            problems.append(f"entry {entry.seq} was changed after it was written "
+                            "(its data is not valid JSON)")
+            previous_hash, expected_seq = entry.hash, entry.seq + 1
+            continue
         if entry.seq != expected_seq:
             problems.append(f"entries {expected_seq}..{entry.seq - 1} are missing"
                             if entry.seq > expected_seq else f"entry {entry.seq} is out of order")
@@ -72,8 +86,21 @@ def verify() -> Verification:
     if head is None:
         if count:
             problems.append("the chain head is missing")
-    elif head.last_seq != last_seq or head.last_hash != previous_hash:
+    elif head.last_seq != last_seq:
         problems.append(f"the chain ends at entry {last_seq} but its head records entry "
                         f"{head.last_seq}: entries were removed from the end or added outside "
                         "the log")
+    elif head.last_hash != previous_hash:
+        problems.append(f"the chain head's hash does not match entry {last_seq}: the head or "
+                        "the last entry was replaced")
     return Verification(entries=count, problems=problems)
+
+
+def _decoded(raw) -> tuple[object, bool]:
+    """The data column's value, and whether it could be read (drivers differ: text or dict)."""
+    if not isinstance(raw, str):
+        return raw, True
+    try:
+        return json.loads(raw), True
+    except ValueError:
+        return None, False

@@ -22,7 +22,8 @@ def setup_command(demo: bool) -> None:
     click.echo("Database schema is up to date.")
     from marketplace.challenges.operations import close_expired
     if demo:
-        from marketplace.demo.loader import database_is_empty, load_demo, print_logins
+        from marketplace.demo.loader import (database_is_empty, demo_is_loaded, load_demo,
+                                             print_logins)
         if database_is_empty():
             counts = load_demo()
             db.session.commit()
@@ -30,7 +31,8 @@ def setup_command(demo: bool) -> None:
                        f"{counts['users']} users, {counts['needs']} needs.")
         else:
             click.echo("Database is not empty; demo data not loaded.")
-        print_logins()
+        if demo_is_loaded():
+            print_logins()
     from marketplace.search.cli import prepare_search
     prepare_search()
     close_expired()

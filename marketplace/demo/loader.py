@@ -138,6 +138,12 @@ def _create_need(item: dict, owner: User, admin: User) -> Challenge:
     return need
 
 
+def demo_is_loaded() -> bool:
+    """Whether the demo's accounts are in this database (and its logins worth printing)."""
+    from marketplace.accounts.operations import find_user_by_email
+    return all(find_user_by_email(email) for email, _name, _roles, _org in DEMO_LOGINS)
+
+
 def print_logins() -> None:
     click.echo("")
     click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)

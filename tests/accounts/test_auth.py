@@ -1,9 +1,10 @@
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import LoginAttempt, Organisation, Role, User
-from marketplace.accounts.operations import find_user_by_email
+from marketplace.accounts.operations import authenticate, find_user_by_email
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 
@@ -122,6 +123,24 @@ def test_create_admin_refuses_short_password(runner, app):
     assert result.exit_code != 0
     with app.app_context():
         assert find_user_by_email("chief@bureau.example") is None
+
+
+@pytest.mark.parametrize("email", ["not-an-email", "", "a@b", "two@at@example.org"])
+def test_create_admin_refuses_what_is_not_an_email(runner, app, email):
+    result = runner.invoke(args=["users", "create-admin", "--email", email,
+                                 "--password", "long enough password"])
+    assert result.exit_code == 2 and "is not an email address" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_create_admin_for_an_existing_user_says_the_password_is_unchanged(runner, app, people):
+    result = runner.invoke(args=["users", "create-admin", "--email", "solver@example.com",
+                                 "--password", "another long password"])
+    assert result.exit_code == 0 and "password was not changed" in result.output
+    with app.app_context():
+        assert find_user_by_email("solver@example.com").is_admin
+        assert authenticate("solver@example.com", PASSWORD, "127.0.0.1") is not None
 
 
 def test_production_hashing_uses_argon2id_defaults(app, monkeypatch):

@@ -109,3 +109,27 @@ def test_audit_pages_are_for_admins_only(app, client, auth, people, email):
     auth.login(email)
     assert client.get("/admin/audit/").status_code == 403
     assert client.get("/admin/audit/export.csv").status_code == 403
+
+
+def test_verify_reports_data_that_is_no_longer_json(app):
+    write_three(app)
+    tamper = text("UPDATE audit_log SET data = '{broken' WHERE seq = 2")
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":   # the json column itself refuses it there
+            with pytest.raises(Exception), db.engine.begin() as conn:
+                conn.execute(tamper)
+            return
+        with db.engine.begin() as conn:
+            conn.execute(tamper)
+    result = verify(app)
+    assert not result.ok
+    assert any("entry 2 was changed" in p and "not valid JSON" in p for p in result.problems)
+
+
+def test_verify_names_a_replaced_head_hash(app):
+    write_three(app)
+    with app.app_context(), db.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_head SET last_hash = :h"), {"h": "0" * 64})
+    result = verify(app)
+    assert result.problems == ["the chain head's hash does not match entry 3: the head or the "
+                               "last entry was replaced"]
