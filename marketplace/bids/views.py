@@ -107,6 +107,7 @@ def edit(bid_id: int):
     except content.DraftTooLarge:
         abort(413)
     _store_file(bid)
+    _remove_files(bid, request.form.getlist("remove_attachment"))
     if request.form.get("action") != "submit":
         if bid.can_edit(current_user):
             flash(_("Draft saved."), "success")
@@ -125,6 +126,16 @@ def _store_file(bid: Bid) -> None:
         operations.add_attachment(bid, store_upload(upload), current_user)
     except UploadRejected as rejected:
         flash(str(rejected.message), "error")
+
+
+def _remove_files(bid: Bid, ids: list[str]) -> None:
+    """A Remove button submits the whole form: the draft is saved, then the file dropped."""
+    chosen = {int(i) for i in ids if i.isdigit()}
+    if not chosen or not bid.can_edit(current_user):
+        return
+    for attachment in [a for a in bid.attachments if a.in_draft and a.id in chosen]:
+        operations.remove_attachment(bid, attachment)
+        flash(_("File removed from the draft."), "success")
 
 
 def _submit(bid: Bid):

@@ -40,6 +40,12 @@ def set_language(code: str):
     return remember_locale(redirect(target), code)
 
 
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
+
+
 @bp.route("/healthz")
 def health():
     db.session.execute(select(1))

@@ -160,3 +160,24 @@ def test_profile_offers_the_taxonomy_chains_when_loaded(app, client, auth):
     page = client.get("/team").get_data(as_text=True)
     box = re.search(r'<input[^>]*value="integrated-circuits"[^>]*>', page).group(0)
     assert 'type="checkbox"' in box and "checked" in box  # the profile's chain is ticked
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_a_file_is_removed_when_the_draft_is_saved_with_what_was_typed(app, client, auth):
+    import io
+    a = arena(app)
+    bid_id = start(app, a)
+    auth.login("solver@example.com")
+    client.post(f"/bids/{bid_id}/edit", data={"approach": "v1", "action": "save",
+                                               "attachment": (io.BytesIO(PDF), "plan.pdf")},
+                content_type="multipart/form-data")
+    file_id = _bid(app, bid_id).attachments[0].id
+    page = client.get(f"/bids/{bid_id}/edit").get_data(as_text=True)
+    assert f'name="remove_attachment" value="{file_id}"' in page
+    client.post(f"/bids/{bid_id}/edit", data={"approach": "typed, then Remove clicked",
+                                               "remove_attachment": str(file_id)})
+    bid = _bid(app, bid_id)
+    assert ["approach", "typed, then Remove clicked"] in bid.draft
+    assert [f.in_draft for f in bid.attachments] == [False]

@@ -8,6 +8,8 @@ from .browser import log_in
 
 pytestmark = pytest.mark.e2e
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
 
 def test_owner_drafts_admin_publishes_public_sees_both_languages(app, browser_page, people):
     page = browser_page
@@ -34,6 +36,24 @@ def test_owner_drafts_admin_publishes_public_sees_both_languages(app, browser_pa
     page.click("button[value=save]")
     page.wait_for_url("**/edit")
     assert page.locator("#title_zh").input_value() == "高导热氮化铝陶瓷基板国产化"
+    # a file goes with the typed changes; Enter saves the draft; a ticked file goes on save
+    page.fill("#period_months", "30")
+    page.set_input_files("#new_file", files=[{"name": "工艺说明.pdf", "mimeType":
+                                              "application/pdf", "buffer": PDF}])
+    page.click("button[value=save]")
+    page.wait_for_url("**/edit")
+    assert page.locator("#files a", has_text="工艺说明.pdf").count() == 1
+    page.fill("#period_months", "36")
+    page.press("#period_months", "Enter")
+    page.wait_for_url("**/edit")
+    assert page.locator("#files a", has_text="工艺说明.pdf").count() == 1
+    assert page.locator("#period_months").input_value() == "36"
+    page.fill("#period_months", "24")
+    page.check("#files [data-remove-file]")
+    page.click("button[value=save]")
+    page.wait_for_url("**/edit")
+    assert page.locator("#files a", has_text="工艺说明.pdf").count() == 0
+    assert page.locator("#period_months").input_value() == "24"
     page.click("button[value=submit]")
     page.wait_for_url("**/needs/*")
     assert "待审核" in page.content() or "Submitted" in page.content()
