@@ -28,6 +28,15 @@ def test_setup_demo_loads_a_realistic_data_set_once(runner, app):
         assert authenticate("owner@demo.example", DEMO_PASSWORD, "127.0.0.1") is not None
         count = len(needs)
 
+        # the demo's review round is blind: the bids' text names no team or institution
+        from marketplace.bids.models import Bid
+        bids = db.session.scalars(select(Bid)).all()
+        assert len(bids) >= 3
+        for bid in bids:
+            text = str(bid.versions[-1].content)
+            for name in (bid.organisation.name, bid.organisation.name_en):
+                assert not name or name not in text, name
+
     again = runner.invoke(args=["setup", "--demo"])
     assert again.exit_code == 0, again.output
     assert "not loaded" in again.output and "admin@demo.example" in again.output

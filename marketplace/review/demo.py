@@ -69,6 +69,18 @@ def _reviewers(need: Challenge) -> None:
         save_profile(user, [need.primary_chain_id or "optical-communication"], keywords)
 
 
+APPROACHES = {
+    "lihu-tech": "我们提出五管嵌套反谐振无节点光纤（NANF）方案，在自建拉丝塔上采用主动气压控制，"
+                 "通过收紧毛细管壁厚公差降低损耗；第6个月完成首轮拉制，第12个月完成1 km样纤。",
+    "straits-iam": "We propose a nested anti-resonant nodeless fibre (NANF) with a five-tube "
+                   "cladding, drawn with active pressure control; loss is cut by tighter "
+                   "capillary wall tolerances and a dry-purge preform process.",
+    "northbridge-uni": "We propose a conjoined-tube hollow-core design with a seven-cell "
+                       "preform stacked by robot, and inline loss monitoring during the draw; "
+                       "bend loss is handled by an enlarged outer jacket.",
+}
+
+
 def _organisation(key: str) -> Organisation:
     names = {"lihu-tech": "Lihu University of Technology",
              "straits-iam": "Straits Institute of Advanced Materials",
@@ -102,9 +114,8 @@ def _bid(need: Challenge, org_key: str, login: str, members: list[str], committe
     db.session.add(bid)
     db.session.flush()
     content = {
-        "approach": (f"{org.name_en} proposes a nested anti-resonant nodeless fibre (NANF) "
-                     "with a five-tube cladding, drawn on our own tower with active "
-                     "pressure control; loss is cut by tighter capillary wall tolerances."),
+        # written as teams write for a blind review: no names of the team or its institution
+        "approach": APPROACHES[org_key],
         "indicators": [{"indicator_id": ind.id, "name": ind.name, "name_en": ind.name_en or "",
                         "comparator": ind.comparator.value, "target": ind.target_display,
                         "unit": ind.unit, "committed": committed if i == 0 else
