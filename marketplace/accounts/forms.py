@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from functools import lru_cache
+
+from babel.dates import get_timezone_location
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, EmailField, PasswordField, RadioField, SelectField, StringField
@@ -54,6 +58,25 @@ class RegisterForm(FlaskForm):
             raise ValidationError(_l("An account with this email already exists."))
 
 
+# where the program's bidders mostly are, first in the list
+COMMON_ZONES = ("Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Singapore",
+                "Asia/Tokyo", "Asia/Seoul", "Europe/London", "Europe/Berlin", "Europe/Paris",
+                "America/New_York", "America/Los_Angeles", "Australia/Sydney")
+
+
+@lru_cache(maxsize=4)
+def zone_labels(locale: str) -> dict[str, str]:
+    """'德国（柏林）时间 · Europe/Berlin': the place in the reader's language, then the id."""
+    labels = {}
+    for name in zone_names():
+        try:
+            place = get_timezone_location(name, locale=locale)
+        except (LookupError, ValueError):
+            place = ""
+        labels[name] = f"{place} · {name}" if place else name
+    return labels
+
+
 class SettingsForm(FlaskForm):
     """What a user may change about themselves: name, language, time zone."""
 
@@ -64,8 +87,12 @@ class SettingsForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = [SelectChoice("", _l("My browser's time zone"))] + [
-            SelectChoice(name, name) for name in zone_names()]
+        labels = zone_labels(str(get_locale() or "zh"))
+        self.timezone.choices = {
+            "": [SelectChoice("", _l("My browser's time zone"))],
+            str(_l("Common time zones")): [SelectChoice(n, labels.get(n, n)) for n in COMMON_ZONES],
+            str(_l("All time zones")): [SelectChoice(name, labels[name])
+                                        for name in zone_names() if name not in COMMON_ZONES]}
 
     def validate_timezone(self, field) -> None:
         if field.data and not is_valid_zone(field.data):

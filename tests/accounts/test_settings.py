@@ -80,6 +80,17 @@ def test_bad_settings_are_refused_and_change_nothing(client, auth, app, people, 
     assert (user.name, user.timezone) == ("solver", None)
 
 
+def test_zones_are_named_in_the_readers_language_common_ones_first(client, auth, people):
+    auth.login("solver@example.com")
+    client.set_cookie("lang", "zh")
+    page = client.get("/account/settings").get_data(as_text=True)
+    assert "德国（柏林）时间 · Europe/Berlin" in page
+    assert page.index('label="常用时区"') < page.index("Asia/Shanghai") < page.index("Africa/")
+    client.set_cookie("lang", "en")
+    assert "Germany (Berlin) Time · Europe/Berlin" in client.get(
+        "/account/settings").get_data(as_text=True)
+
+
 def test_bad_zone_is_explained_in_chinese(client, auth, people):
     auth.login("solver@example.com")
     client.set_cookie("lang", "zh")
