@@ -14,6 +14,8 @@ from marketplace.core.timefmt import is_valid_zone, zone_names
 from .models import OrgType
 from .operations import find_user_by_email
 
+VALID_EMAIL = _l("Enter a valid email address, e.g. name@example.com.")
+
 ORG_TYPE_LABELS = {
     OrgType.enterprise: _l("Enterprise"),
     OrgType.university: _l("University"),
@@ -24,13 +26,14 @@ ORG_TYPE_LABELS = {
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[InputRequired(), Email()])
+    email = EmailField(_l("Email"), validators=[InputRequired(), Email(message=VALID_EMAIL)])
     password = PasswordField(_l("Password"), validators=[InputRequired()])
 
 
 class RegisterForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[InputRequired(), Length(max=120)])
-    email = EmailField(_l("Email"), validators=[InputRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[
+        InputRequired(), Email(message=VALID_EMAIL), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[
         InputRequired(), Length(min=10, max=200,
                                 message=_l("Use at least 10 characters."))])

@@ -32,6 +32,7 @@ def init_app(app: Flask) -> None:
     app.teardown_request(_rollback_on_error)
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["money_wan"] = format_money_wan
+    app.jinja_env.filters["budget"] = format_budget
     app.jinja_env.filters["in_program_zone"] = lambda v: format_in_zone(v, program_zone())
     app.jinja_env.filters["in_viewer_zone"] = lambda v: format_in_zone(v, viewer_zone())
     app.context_processor(_template_context)
@@ -113,6 +114,22 @@ def format_money_wan(value: Decimal | None) -> str:
     value = Decimal(value)
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
     return text
+
+
+def format_budget(value: Decimal | None, locale: str | None = None) -> str:
+    """A budget held in 万元 as each reader counts money: "5,000 万元" in Chinese,
+    "CNY 50 million" in English."""
+    if value is None:
+        return ""
+    locale = locale or str(get_locale() or "zh")
+    if locale != "en":
+        return f"{format_money_wan(value)} 万元"
+    yuan = Decimal(value) * 10_000
+    for size, word in ((Decimal(10) ** 9, "billion"), (Decimal(10) ** 6, "million")):
+        if yuan >= size:
+            amount = f"{yuan / size:,.2f}".rstrip("0").rstrip(".")
+            return f"CNY {amount} {word}"
+    return f"CNY {yuan:,.0f}"
 
 
 def _template_context() -> dict:

@@ -149,3 +149,12 @@ def test_production_hashing_uses_argon2id_defaults(app, monkeypatch):
     with app.app_context():
         hashed = hash_password("a long password")
     assert hashed.startswith("$argon2id$") and "m=65536,t=3" in hashed
+
+
+def test_a_bad_email_is_explained_in_our_words_in_both_languages(client, app):
+    bad = {**REGISTRATION, "email": "anna.weber"}
+    page = client.post("/account/register", data=bad).get_data(as_text=True)
+    assert "Enter a valid email address, e.g. name@example.com." in page
+    client.set_cookie("lang", "zh")
+    page = client.post("/account/register", data=bad).get_data(as_text=True)
+    assert "请输入有效的邮箱地址" in page and "无效的 Email" not in page
