@@ -33,6 +33,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["money_wan"] = format_money_wan
     app.jinja_env.filters["budget"] = format_budget
+    app.jinja_env.filters["comparator_symbol"] = comparator_symbol
     app.jinja_env.filters["in_program_zone"] = lambda v: format_in_zone(v, program_zone())
     app.jinja_env.filters["in_viewer_zone"] = lambda v: format_in_zone(v, viewer_zone())
     app.context_processor(_template_context)
@@ -114,6 +115,15 @@ def format_money_wan(value: Decimal | None) -> str:
     value = Decimal(value)
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
     return text
+
+
+def comparator_symbol(value: str) -> str:
+    """'>=' as stored in a bid's frozen content, shown as on the need page: ≥."""
+    from marketplace.challenges.models import Comparator
+    try:
+        return Comparator(value).symbol
+    except ValueError:
+        return value
 
 
 def format_budget(value: Decimal | None, locale: str | None = None) -> str:

@@ -6,7 +6,7 @@ from marketplace.bids.models import Bid, TeamProfile
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 
-from .helpers import arena, bid_form, close, set_deadline, start
+from .helpers import arena, bid_form, close, set_deadline, start, submitted
 
 
 def _bid(app, bid_id) -> Bid:
@@ -181,3 +181,15 @@ def test_a_file_is_removed_when_the_draft_is_saved_with_what_was_typed(app, clie
     bid = _bid(app, bid_id)
     assert ["approach", "typed, then Remove clicked"] in bid.draft
     assert [f.in_draft for f in bid.attachments] == [False]
+
+
+def test_my_bids_shows_when_bidding_has_closed_and_versions_show_symbols(app, client, auth):
+    a = arena(app)
+    bid_id = submitted(app, a)
+    auth.login("solver@example.com")
+    assert 'badge-published' in client.get("/my/bids").get_data(as_text=True)
+    version = client.get(f"/bids/{bid_id}").get_data(as_text=True)
+    assert "≥ 650 V" in version and "&gt;= 650" not in version
+    set_deadline(app, a.need_id, utcnow() - timedelta(minutes=1))
+    page = client.get("/my/bids").get_data(as_text=True)
+    assert 'badge-closed' in page and "Bidding closed" in page
