@@ -1,16 +1,31 @@
-"""`flask --app wsgi challenges import FILE` and `challenges export --format ...`."""
+"""`flask --app wsgi challenges import FILE` and `challenges export --format ...`.
+
+Messages are in the program's language (BABEL_DEFAULT_LOCALE), as the web pages are by
+default.
+"""
 from __future__ import annotations
 
+import io
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import force_locale, gettext as _, ngettext
 
 from marketplace.extensions import db
 
 from . import io as needs_io
+from .io_export import export_needs, export_xlsx
 from .operations import close_expired
+
+
+@contextmanager
+def program_language():
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        yield
 
 
 @click.group("challenges")
@@ -21,11 +36,13 @@ def challenges_cli() -> None:
 @challenges_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
+@program_language()
 def import_command(file: Path) -> None:
     """Import needs from FILE (.jsonl, .csv or .xlsx) and publish them.
 
     Each record needs a title and a description; `id` is kept as the external reference and
-    a record whose id exists already updates that need. Nothing is written if any row is bad.
+    a record whose id is that of an imported need replaces it. Nothing is written if any row
+    is bad.
     """
     try:
         counts = needs_io.import_needs(file)
@@ -34,11 +51,15 @@ def import_command(file: Path) -> None:
         db.session.rollback()
         for error in failed.errors:
             click.echo(f"{file.name}: {error}", err=True)
-        click.echo(f"Import failed: {len(failed.errors)} error(s); nothing was imported.",
-                   err=True)
+        click.echo(ngettext("Import failed: %(num)d error; nothing was imported.",
+                            "Import failed: %(num)d errors; nothing was imported.",
+                            len(failed.errors)), err=True)
         sys.exit(1)
-    click.echo(f"Imported {counts['created'] + counts['updated']} needs "
-               f"({counts['created']} new, {counts['updated']} updated).", err=True)
+    click.echo(ngettext(
+        "Imported %(num)d need (%(created)d new, %(updated)d updated, %(unchanged)d "
+        "unchanged).",
+        "Imported %(num)d needs (%(created)d new, %(updated)d updated, %(unchanged)d "
+        "unchanged).", sum(counts.values()), **counts), err=True)
 
 
 @challenges_cli.command("export")
@@ -47,29 +68,37 @@ def import_command(file: Path) -> None:
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
 @with_appcontext
+@program_language()
 def export_command(fmt: str, output: Path | None) -> None:
     """Export the published needs (and later stages) as JSON lines, CSV or XLSX."""
+    try:
+        count = _export(fmt, output)
+    except OSError as exc:
+        raise click.ClickException(_("cannot write %(path)s: %(reason)s", path=output,
+                                     reason=exc.strerror or exc)) from None
+    click.echo(ngettext("Exported %(num)d need.", "Exported %(num)d needs.", count), err=True)
+
+
+def _export(fmt: str, output: Path | None) -> int:
     if fmt == "xlsx":
-        if output is None:
-            import io
-            buffer = io.BytesIO()
-            count = needs_io.export_xlsx(buffer)
-            sys.stdout.buffer.write(buffer.getvalue())
-            sys.stdout.buffer.flush()
-        else:
-            count = needs_io.export_xlsx(output)
-    elif output is None:
-        count = needs_io.export_needs(fmt, sys.stdout)
-    else:
-        with open(output, "w", encoding="utf-8", newline="") as handle:
-            count = needs_io.export_needs(fmt, handle)
-    click.echo(f"Exported {count} needs.", err=True)
+        if output is not None:
+            return export_xlsx(output)
+        buffer = io.BytesIO()
+        count = export_xlsx(buffer)
+        sys.stdout.buffer.write(buffer.getvalue())
+        sys.stdout.buffer.flush()
+        return count
+    if output is None:
+        return export_needs(fmt, sys.stdout)
+    with open(output, "w", encoding="utf-8", newline="") as handle:
+        return export_needs(fmt, handle)
 
 
 @challenges_cli.command("close-expired")
 @with_appcontext
+@program_language()
 def close_expired_command() -> None:
     """Record the closing of published needs whose deadline has passed."""
     closed = close_expired()
     db.session.commit()
-    click.echo(f"Closed {closed} needs.")
+    click.echo(ngettext("Closed %(num)d need.", "Closed %(num)d needs.", closed))

@@ -10,7 +10,7 @@ from wtforms import (BooleanField, DateTimeLocalField, DecimalField, FieldList, 
 from wtforms.validators import (Email, InputRequired, Length, NumberRange, Optional,
                                 ValidationError)
 
-from .models import Comparator, IPTerms
+from .models import MAX_BUDGET_WAN, Comparator, IPTerms
 from .operations import IndicatorRow
 
 IP_TERMS_LABELS = {
@@ -68,8 +68,8 @@ class NeedForm(FlaskForm):
                                    validators=[Optional(), Length(max=50000)])
     indicators = FieldList(FormField(IndicatorForm), min_entries=1, max_entries=30)
     budget_wan = DecimalField(_l("Budget (10,000 CNY)"), places=2, validators=[
-        Optional(), NumberRange(min=0, max=Decimal("999999999"),
-                                message=_l("Enter a budget of zero or more."))])
+        Optional(), NumberRange(min=0, max=MAX_BUDGET_WAN, message=_l(
+            "Enter a budget from 0 to %(max)s (×10k CNY).", max=f"{MAX_BUDGET_WAN:,}"))])
     deadline = DateTimeLocalField(_l("Bid deadline (Beijing time, UTC+8)"),
                                   format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
                                   validators=[Optional()])

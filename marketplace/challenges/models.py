@@ -33,6 +33,10 @@ EDITABLE_STATES = {NeedStatus.draft, NeedStatus.returned}
 PUBLIC_STATES = {NeedStatus.published, NeedStatus.closed, NeedStatus.under_review,
                  NeedStatus.publicity, NeedStatus.awarded, NeedStatus.not_awarded,
                  NeedStatus.contracted, NeedStatus.accepted}
+# The largest budget a need may state: 10,000,000 万元 (100 billion CNY). The column
+# (Numeric(14, 2)) would hold 100 times more; the bound keeps typing slips (1e30) out of the
+# data and out of the search index, whose budget field is a 64-bit integer.
+MAX_BUDGET_WAN = Decimal("10000000")
 
 
 class IPTerms(str, enum.Enum):

@@ -5,12 +5,13 @@ import json
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from marketplace.challenges.models import Challenge, NeedStatus
 from marketplace.extensions import db
 
 from .. import factories
+from .io_support import count, export, write_jsonl
 
 RECORDS = [
     {"id": "SZ-2024-07", "title": "8英寸碳化硅衬底", "description": "降低微管密度。"},
@@ -20,24 +21,6 @@ RECORDS = [
      "indicators": [{"name": "峰值扭矩", "name_en": "Peak torque", "comparator": ">=",
                      "target": "180", "unit": "N·m"}]},
 ]
-
-
-def write_jsonl(path, records):
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
-                    encoding="utf-8")
-    return path
-
-
-def count(app):
-    with app.app_context():
-        return db.session.scalar(select(func.count(Challenge.id)))
-
-
-def export(runner, fmt, tmp_path):
-    target = tmp_path / f"out.{fmt}"
-    result = runner.invoke(args=["challenges", "export", "--format", fmt, "-o", str(target)])
-    assert result.exit_code == 0, result.output
-    return target
 
 
 def test_import_minimal_records_publishes_them(runner, app, tmp_path):
@@ -117,8 +100,9 @@ def test_export_then_import_gives_the_same_needs_back(runner, app, tmp_path, peo
 def test_export_formats_are_readable_by_common_tools(runner, app, tmp_path):
     runner.invoke(args=["challenges", "import", str(write_jsonl(tmp_path / "in.jsonl",
                                                                   RECORDS))])
-    rows = list(csv.DictReader(io.StringIO(export(runner, "csv", tmp_path).read_text(
-        encoding="utf-8"))))
+    text = export(runner, "csv", tmp_path).read_text(encoding="utf-8")
+    assert text.startswith("\ufeffid,")  # Excel on Windows reads it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert {row["id"] for row in rows} == {"SZ-2024-07", "EXT-2"}
     sheet = load_workbook(export(runner, "xlsx", tmp_path)).active
     header = [cell.value for cell in sheet[1]]

@@ -66,6 +66,17 @@ def test_invalid_input_changes_nothing_and_keeps_what_was_typed(client, auth, pe
     assert count_needs(app) == 0
 
 
+@pytest.mark.parametrize("budget", ["10000000.01", "1e30", "Infinity"])
+def test_a_budget_above_the_limit_is_refused(client, auth, people, app, budget):
+    auth.login("owner@example.com")
+    response = client.post("/needs/new", data={**FORM, "budget_wan": budget, "action": "save"})
+    assert response.status_code == 400
+    assert "Enter a budget from 0 to 10,000,000 (×10k CNY)." in response.get_data(as_text=True)
+    assert count_needs(app) == 0
+    response = client.post("/needs/new", data={**FORM, "budget_wan": "10000000", "action": "save"})
+    assert response.status_code == 302
+
+
 def test_incomplete_submit_keeps_the_draft(client, auth, people, app):
     auth.login("owner@example.com")
     partial = {"title_zh": "只写了标题", "indicators-0-name": "", "action": "submit"}
