@@ -7,7 +7,9 @@ import sys
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
+from marketplace.challenges.models import Challenge
 from marketplace.extensions import db
 
 from . import engine, service, sync
@@ -18,14 +20,48 @@ def search_cli() -> None:
     """The full-text index of needs."""
 
 
+def _index_or_exit(index_dir: str) -> None:
+    """Stop with a one-line message when the index is missing (reading never creates it)."""
+    if not engine.exists(index_dir):
+        click.echo(f"The search index is missing ({index_dir}): run "
+                   "`flask --app wsgi search rebuild`.", err=True)
+        sys.exit(1)
+
+
+def _unavailable(exc: engine.IndexUnavailable) -> None:
+    click.echo(f"{str(exc)[0].upper()}{str(exc)[1:]}: run `flask --app wsgi search rebuild`.",
+               err=True)
+    sys.exit(1)
+
+
+def _print_failures(failures: dict[int, str]) -> None:
+    if not failures:
+        return
+    refs = dict(db.session.execute(select(Challenge.id, Challenge.ref).where(
+        Challenge.id.in_(list(failures)))).all())
+    click.echo(f"{len(failures)} needs cannot be indexed (the outbox keeps them and tries "
+               "again; `search verify` lists them):", err=True)
+    for need_id, reason in sorted(failures.items()):
+        label = f"{refs[need_id]} ({need_id})" if refs.get(need_id) else str(need_id)
+        click.echo(f"  {label}: {reason}", err=True)
+
+
 @search_cli.command("query")
 @click.argument("text")
 @click.option("--json", "as_json", is_flag=True, help="Print the ranked needs as JSON.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
 @with_appcontext
 def query_command(text: str, as_json: bool, limit: int) -> None:
-    """Search the public needs for TEXT (Chinese, English or mixed)."""
-    hits = service.query_json(text, limit)
+    """Search the public needs for TEXT (Chinese, English or mixed). Titles are given in the
+    query's language where the need has one; only the first 1,000 characters are used.
+    TEXT that has no searchable word ("!!!") finds nothing."""
+    if not text.strip():
+        raise click.UsageError("TEXT is empty: give the words to search for.")
+    _index_or_exit(current_app.config["INDEX_DIR"])
+    try:
+        hits = service.query_json(text, limit)
+    except engine.IndexUnavailable as exc:
+        _unavailable(exc)
     if as_json:
         click.echo(json.dumps(hits, ensure_ascii=False))
         return
@@ -38,42 +74,80 @@ def query_command(text: str, as_json: bool, limit: int) -> None:
 @search_cli.command("rebuild")
 @with_appcontext
 def rebuild_command() -> None:
-    """Index every public need into a new directory and swap it in."""
-    count = sync.rebuild(current_app)
+    """Index every public need into a new directory and swap it in (exit 1 if some need
+    cannot be indexed; the others are)."""
+    failures: dict[int, str] = {}
+    count = sync.rebuild(current_app, failures)
     click.echo(f"Indexed {count} needs.")
+    if failures:
+        _print_failures(failures)
+        sys.exit(1)
+
+
+def _show(kind: str, labels: list[str]) -> None:
+    if labels:
+        click.echo(f"{kind}: {len(labels)}: {', '.join(labels[:20])}"
+                   f"{' …' if len(labels) > 20 else ''}")
 
 
 @search_cli.command("verify")
 @with_appcontext
 def verify_command() -> None:
-    """Compare the index with the database; exit 1 on drift."""
-    drift = sync.verify(current_app)
-    total = engine.doc_count(current_app.config["INDEX_DIR"])
-    for kind in ("missing", "extra", "stale"):
-        if drift[kind]:
-            click.echo(f"{kind}: {len(drift[kind])} ({', '.join(drift[kind][:20])}"
-                       f"{' …' if len(drift[kind]) > 20 else ''})")
-    if any(drift.values()):
-        click.echo("Drift found: run `flask --app wsgi search sync` or `search rebuild`.",
-                   err=True)
-        sys.exit(1)
-    click.echo(f"Index matches the database ({total} documents).")
+    """Compare the index with the database; exit 1 on drift. Needs are listed by their
+    reference, with the internal id in parentheses."""
+    index_dir = current_app.config["INDEX_DIR"]
+    _index_or_exit(index_dir)
+    try:
+        drift = sync.verify(current_app)
+        total = engine.doc_count(index_dir)
+    except engine.IndexUnavailable as exc:
+        _unavailable(exc)
+    _show("missing", drift.missing)
+    _show("extra", drift.extra)
+    _show("stale", drift.stale)
+    for label, reason in drift.failed.items():
+        click.echo(f"cannot be indexed: {label}: {reason}")
+    if not drift:
+        click.echo(f"Index matches the database ({total} documents).")
+        return
+    if drift.old_schema:
+        click.echo("The index was built by an older version of the application: run "
+                   "`flask --app wsgi search rebuild` (`setup` does it too).", err=True)
+    elif drift.missing or drift.extra or drift.stale:
+        if drift.queued:
+            click.echo("Drift found: the changes are waiting in the outbox; "
+                       "run `flask --app wsgi search sync`.", err=True)
+        else:
+            click.echo("Drift found (a change that bypassed the outbox, e.g. a direct database "
+                       "edit): run `flask --app wsgi search rebuild`.", err=True)
+    if drift.failed:
+        click.echo("Some needs cannot be indexed: correct their data (saving a need indexes "
+                   "it again).", err=True)
+    sys.exit(1)
 
 
 @search_cli.command("sync")
 @with_appcontext
 def sync_command() -> None:
-    """Apply the outbox: changes committed to the database but not yet in the index."""
-    written = sync.apply_pending(current_app, timeout=30)
+    """Apply the outbox: changes committed to the database but not yet in the index (exit 1
+    if some need cannot be indexed; the others are applied)."""
+    failures: dict[int, str] = {}
+    try:
+        written = sync.apply_pending(current_app, timeout=30, failures=failures)
+    except engine.IndexUnavailable as exc:
+        _unavailable(exc)
     click.echo(f"Applied {written} pending needs.")
+    if failures:
+        _print_failures(failures)
+        sys.exit(1)
 
 
 def prepare_search() -> None:
     """Part of `flask --app wsgi setup`: the default taxonomy if none is loaded, every need
     classified, and an index that matches the database (built if it does not)."""
-    from sqlalchemy import func, select
+    from sqlalchemy import func
 
-    from marketplace.challenges.models import PUBLIC_STATES, Challenge
+    from marketplace.challenges.models import PUBLIC_STATES
     from marketplace.taxonomy import operations as taxonomy
 
     if taxonomy.load_default_if_missing():
@@ -85,8 +159,15 @@ def prepare_search() -> None:
     public = db.session.scalar(select(func.count(Challenge.id)).where(
         Challenge.status.in_(PUBLIC_STATES)))
     index_dir = current_app.config["INDEX_DIR"]
-    if not engine.schema_is_current(index_dir) or engine.doc_count(index_dir) != public:
-        click.echo(f"Search index: indexed {sync.rebuild(current_app)} needs.")
+    failures: dict[int, str] = {}
+    try:
+        current = engine.schema_is_current(index_dir) and engine.doc_count(index_dir) == public
+    except engine.IndexUnavailable as exc:       # a corrupt index is simply built again
+        click.echo(f"Search index: {exc}; building a new one.")
+        current = False
+    if not current:
+        click.echo(f"Search index: indexed {sync.rebuild(current_app, failures)} needs.")
     else:
-        sync.apply_pending(current_app, timeout=30)
+        sync.apply_pending(current_app, timeout=30, failures=failures)
         click.echo(f"Search index is up to date ({public} needs).")
+    _print_failures(failures)

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from marketplace.challenges.models import PUBLIC_STATES, Challenge
 
+from . import engine
+
 BUDGET_BANDS = (("lt1000", Decimal(0), Decimal(1000)),
                 ("1000-5000", Decimal(1000), Decimal(5000)),
                 ("5000-10000", Decimal(5000), Decimal(10000)),
@@ -22,12 +24,29 @@ def plain(text: str | None) -> str:
 
 
 def budget_band(budget_wan: Decimal | None) -> str:
-    if budget_wan is None:
+    if budget_wan is None or not Decimal(budget_wan).is_finite():
         return "none"
     for key, low, high in BUDGET_BANDS:
         if budget_wan >= low and (high is None or budget_wan < high):
             return key
     return "none"
+
+
+def index_number(value: int) -> int:
+    """A number clamped into what the index's numeric fields hold (64-bit): a budget of 1e30
+    万元 sorts first among the largest instead of making the document unindexable."""
+    return min(max(value, engine.NUMBER_MIN), engine.NUMBER_MAX)
+
+
+def budget_cents(budget_wan: Decimal | None) -> int:
+    """The budget for sorting: 万元 × 100, -1 when not stated (or not a number)."""
+    if budget_wan is None or not Decimal(budget_wan).is_finite():
+        return -1
+    return index_number(max(int(Decimal(budget_wan) * 100), -1))
+
+
+def _timestamp(moment, default: int) -> int:
+    return index_number(int(moment.timestamp())) if moment else default
 
 
 def is_searchable(need: Challenge | None) -> bool:
@@ -65,9 +84,10 @@ def need_document(need: Challenge, ranked: list[tuple[str, float]], cluster_of: 
         "spell": " ".join(filter(None, [need.title_en, need.summary_en])),
         "chain": chain, "chains": ",".join(chains), "cluster": cluster_of.get(chain, ""),
         "status": need.status.value, "budget_band": budget_band(need.budget_wan),
-        "budget": int(need.budget_wan * 100) if need.budget_wan is not None else -1,
-        "deadline": int(need.deadline.timestamp()) if need.deadline else 2 ** 40,
-        "published": int(need.published_at.timestamp()) if need.published_at else 0,
+        "budget": budget_cents(need.budget_wan),
+        "deadline": _timestamp(need.deadline, engine.NO_DEADLINE),
+        "published": _timestamp(need.published_at, 0),
+        "title_zh": need.title_zh or "", "title_en": need.title_en or "",
     }
     document["stamp"] = hashlib.sha1(json.dumps(document, sort_keys=True, ensure_ascii=False)
                                      .encode("utf-8")).hexdigest()

@@ -20,7 +20,7 @@ from pathlib import Path
 import jieba
 from whoosh import highlight, index, query
 from whoosh.analysis import LowercaseFilter, StemFilter, StopFilter, Token, Tokenizer
-from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.index import LockError  # noqa: F401  (re-exported for callers)
 
 WRITER_TIMEOUT = 2.0
@@ -71,6 +71,7 @@ SCHEMA = Schema(
     ref=ID(stored=True),
     stamp=ID(stored=True),
     title=TEXT(analyzer=ANALYZER, stored=True, field_boost=3.0),
+    title_zh=STORED, title_en=STORED,      # the title in each language, for the command line
     body=TEXT(analyzer=ANALYZER, stored=True),
     spell=TEXT(analyzer=make_analyzer(stem=False), phrase=False),  # unstemmed words
     chain=ID(stored=True, sortable=True),
@@ -83,8 +84,60 @@ SCHEMA = Schema(
     published=NUMERIC(int, bits=64, stored=True, sortable=True),
 )
 TEXT_FIELDS = ("title", "body")
-SCHEMA_VERSION = "2"     # bump when SCHEMA changes: `setup` then rebuilds the index
+SCHEMA_VERSION = "3"     # bump when SCHEMA changes: `setup` then rebuilds the index
 NO_DEADLINE = 2 ** 40
+NUMBER_MIN, NUMBER_MAX = SCHEMA["budget"].min_value, SCHEMA["budget"].max_value
+
+
+class IndexUnavailable(RuntimeError):
+    """The index directory is missing or cannot be read (`search rebuild` makes a new one)."""
+
+
+class DocumentRejected(ValueError):
+    """A document whose values do not fit the schema. Nothing of it was written, and the
+    writer can go on with the next document."""
+
+    def __init__(self, doc_id: str, reason: str):
+        super().__init__(f"document {doc_id}: {reason}")
+        self.doc_id, self.reason = doc_id, reason
+
+
+class DocumentFailed(RuntimeError):
+    """Writing a document failed half way: the writer must be cancelled (let this propagate
+    out of `writer()`), and the other documents written again without it."""
+
+    def __init__(self, doc_id: str, reason: str):
+        super().__init__(f"document {doc_id}: {reason}")
+        self.doc_id, self.reason = doc_id, reason
+
+
+def check_document(document: dict) -> None:
+    """Raise DocumentRejected unless every value fits its field. Whoosh checks a value only
+    while it adds the document, after it has added the earlier fields' postings: a value it
+    rejects then leaves the writer inconsistent, so everything is checked first."""
+    doc_id = str(document.get("id", "?"))
+    for name, value in document.items():
+        kind = _FIELD_KINDS.get(name)
+        if kind is None:
+            raise DocumentRejected(doc_id, f"unknown field {name!r}")
+        if value is None or kind == "stored":
+            continue
+        if kind == "number":
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise DocumentRejected(doc_id, f"{name} is not an integer: {value!r}")
+            if not NUMBER_MIN <= value <= NUMBER_MAX:
+                raise DocumentRejected(doc_id, f"{name} {value} is out of range")
+        elif not isinstance(value, str):
+            raise DocumentRejected(doc_id, f"{name} is not text: {type(value).__name__}")
+        else:
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise DocumentRejected(doc_id, f"{name} is not valid Unicode text") from None
+
+
+_FIELD_KINDS = {name: "number" if isinstance(f, NUMERIC) else "text" if f.indexed
+                else "stored" for name, f in SCHEMA.items()}
 
 
 # -- opening ---------------------------------------------------------------------------------
@@ -129,14 +182,32 @@ def ensure_index(index_dir: str) -> None:
         shutil.rmtree(generation, ignore_errors=True)
 
 
-def open_index(index_dir: str):
-    """The live index, reopened when `rebuild` swapped the generation."""
-    ensure_index(index_dir)
+def exists(index_dir: str) -> bool:
+    """Whether the index is there (reading never creates it; writing does)."""
+    return _current(index_dir).exists()
+
+
+def _unreadable(index_dir: str, exc: Exception) -> IndexUnavailable:
+    detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+    return IndexUnavailable(f"the search index in {index_dir} cannot be read "
+                            f"({type(exc).__name__}{': ' + detail if detail else ''})")
+
+
+def open_index(index_dir: str, create: bool = True):
+    """The live index, reopened when `rebuild` swapped the generation. Raises
+    IndexUnavailable if it cannot be read, or (with create=False) is missing."""
+    if create:
+        ensure_index(index_dir)
+    elif not exists(index_dir):
+        raise IndexUnavailable(f"the search index in {index_dir} is missing")
     target = os.readlink(_current(index_dir))
     with _open_lock:
         cached = _open.get(index_dir)
         if cached is None or cached[0] != target:
-            cached = (target, index.open_dir(str(Path(index_dir) / target)))
+            try:
+                cached = (target, index.open_dir(str(Path(index_dir) / target)))
+            except Exception as exc:  # a corrupt or half-deleted generation
+                raise _unreadable(index_dir, exc) from exc
             _open[index_dir] = cached
         return cached[1]
 
@@ -150,12 +221,16 @@ def shared_searcher(index_dir: str):
     ix = open_index(index_dir)
     cache = _local.__dict__.setdefault("searchers", {})
     cached = cache.get(index_dir)
-    if cached is not None and cached[0] is ix:
-        searcher = cached[1].refresh()
-    else:
-        if cached is not None:        # the generation was swapped by `rebuild`
-            cached[1].close()
-        searcher = ix.searcher()
+    try:
+        if cached is not None and cached[0] is ix:
+            searcher = cached[1].refresh()
+        else:
+            if cached is not None:        # the generation was swapped by `rebuild`
+                cached[1].close()
+            searcher = ix.searcher()
+    except Exception as exc:
+        cache.pop(index_dir, None)
+        raise _unreadable(index_dir, exc) from exc
     cache[index_dir] = (ix, searcher)
     return searcher
 
@@ -170,11 +245,22 @@ def clear(index_dir: str) -> None:
 
 # -- writing ---------------------------------------------------------------------------------
 class IndexWriter:
-    def __init__(self, writer):
+    def __init__(self, writer, fieldnames=None):
         self._writer = writer
+        self._fields = set(fieldnames) if fieldnames is not None else None
 
     def put(self, document: dict) -> None:
-        self._writer.update_document(**document)
+        """Add or replace the document. DocumentRejected: nothing was written, go on;
+        DocumentFailed: let it propagate, so that the writer is cancelled. Fields that an
+        index built by an older version lacks are left out (until `setup` rebuilds it)."""
+        check_document(document)
+        if self._fields is not None and not self._fields.issuperset(document):
+            document = {k: v for k, v in document.items() if k in self._fields}
+        try:
+            self._writer.update_document(**document)
+        except Exception as exc:
+            raise DocumentFailed(str(document.get("id")), f"{type(exc).__name__}: {exc}") \
+                from exc
 
     def delete(self, doc_id: str) -> None:
         self._writer.delete_by_term("id", doc_id)
@@ -187,15 +273,18 @@ def writer(index_dir: str, timeout: float = WRITER_TIMEOUT):
     ix = open_index(index_dir)
     raw = ix.writer(timeout=timeout)
     try:
-        yield IndexWriter(raw)
+        yield IndexWriter(raw, ix.schema.names())
     except BaseException:
         raw.cancel()
         raise
     raw.commit()
 
 
-def rebuild(index_dir: str, documents, procs: int = 1) -> int:
-    """Index every document into a new generation, then swap it in; returns the count."""
+def rebuild(index_dir: str, documents, procs: int = 1,
+            rejected: list[DocumentRejected] | None = None) -> int:
+    """Index every document into a new generation, then swap it in; returns the count.
+    A document that does not fit the schema is left out (and appended to `rejected`); one
+    that fails half way raises DocumentFailed and nothing is swapped in."""
     Path(index_dir).mkdir(parents=True, exist_ok=True)
     generation = _new_generation(index_dir)
     ix = index.open_dir(str(generation))
@@ -203,7 +292,18 @@ def rebuild(index_dir: str, documents, procs: int = 1) -> int:
     count = 0
     try:
         for document in documents:
-            raw.add_document(**document)
+            try:
+                check_document(document)
+            except DocumentRejected as problem:
+                if rejected is None:
+                    raise
+                rejected.append(problem)
+                continue
+            try:
+                raw.add_document(**document)
+            except Exception as exc:
+                raise DocumentFailed(str(document.get("id")),
+                                     f"{type(exc).__name__}: {exc}") from exc
             count += 1
     except BaseException:
         raw.cancel()
@@ -214,13 +314,35 @@ def rebuild(index_dir: str, documents, procs: int = 1) -> int:
     _swap(index_dir, generation)
     if old:
         shutil.rmtree(Path(index_dir) / old, ignore_errors=True)
+    _remove_orphans(index_dir, keep=generation.name)
     return count
 
 
-def stamps(index_dir: str) -> dict[str, str]:
-    """Document id → content stamp, for `verify`."""
-    with open_index(index_dir).searcher() as searcher:
-        return {fields["id"]: fields.get("stamp", "") for fields in searcher.all_stored_fields()}
+ORPHAN_SECONDS = 3600    # a generation this old that is not live is left over (never a
+                         # rebuild still in progress: those take minutes)
+
+
+def _remove_orphans(index_dir: str, keep: str) -> None:
+    """Generations nothing points to (a deleted `current` link, a crashed rebuild)."""
+    limit = time.time() - ORPHAN_SECONDS
+    for path in Path(index_dir).glob("gen-*"):
+        try:
+            if path.name != keep and path.is_dir() and path.stat().st_mtime < limit:
+                shutil.rmtree(path, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def stamps(index_dir: str) -> dict[str, tuple[str, str]]:
+    """Document id → (content stamp, ref), for `verify`. The index must exist."""
+    try:
+        with open_index(index_dir, create=False).searcher() as searcher:
+            return {fields["id"]: (fields.get("stamp", ""), fields.get("ref") or "")
+                    for fields in searcher.all_stored_fields()}
+    except IndexUnavailable:
+        raise
+    except Exception as exc:
+        raise _unreadable(index_dir, exc) from exc
 
 
 # -- searching -------------------------------------------------------------------------------
@@ -229,9 +351,11 @@ class Hit:
     id: str
     ref: str | None
     title: str
-    score: float
+    score: float           # relevance; 0.0 when the results are sorted by a field
     snippet: str = ""
     matched: set[str] = field(default_factory=set)
+    title_zh: str = ""
+    title_en: str = ""
 
 
 @dataclass
@@ -243,6 +367,7 @@ class Results:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     suggestion: str | None = None
     relaxed: bool = False      # no need had every word; these have some of them
+    unsearchable: bool = False  # the query has no word that can be searched for ("!!!")
 
 
 def analyze(text: str) -> list[str]:
@@ -250,21 +375,24 @@ def analyze(text: str) -> list[str]:
 
 
 CHAIN_NAME_SCORE = 1.0   # a need of the named chain without the words ranks below text hits
+MAX_QUERY_TERMS = 64     # groups of a query, and terms of one alternative, that are searched
 
 
 def text_query(groups: list[list[str]], chains: list[str | None] | None = None):
     """AND over groups; a group is alternatives (the words and their translations); each
     alternative is AND over its analysed tokens, searched in title and body. Where a group
-    names a chain (`chains[i]`), the needs classified in that chain match it too."""
+    names a chain (`chains[i]`), the needs classified in that chain match it too. At most
+    MAX_QUERY_TERMS groups and terms per alternative are used (Whoosh nests a matcher per
+    clause, so thousands of them exhaust the recursion limit). None: nothing to search."""
     clauses = []
-    for position, alternatives in enumerate(groups):
+    for position, alternatives in enumerate(groups[:MAX_QUERY_TERMS]):
         options = []
         chain = chains[position] if chains else None
         if chain:
             options.append(query.ConstantScoreQuery(query.Term("chains", chain),
                                                     CHAIN_NAME_SCORE))
         for text in alternatives:
-            tokens = analyze(text)
+            tokens = analyze(text)[:MAX_QUERY_TERMS]
             if tokens:
                 options.append(query.And([query.Or([query.Term(f, t) for f in TEXT_FIELDS])
                                           for t in tokens]))
@@ -276,6 +404,7 @@ def text_query(groups: list[list[str]], chains: list[str | None] | None = None):
 
 
 def any_of(groups: list[list[str]], chains: list[str | None] | None = None):
+    groups = groups[:MAX_QUERY_TERMS]
     chains = chains or [None] * len(groups)
     parts = [q for q in (text_query([g], [c]) for g, c in zip(groups, chains))
              if q is not None]
@@ -373,7 +502,8 @@ def search(index_dir: str, q, *, filter_q=None, sort: str = "relevance", page: i
            with_terms: bool = False) -> Results:
     """Run `q`, best first (or by `sort`); facet counts over every match (see count_facets)."""
     options = {"filter": filter_q, "terms": with_terms}
-    if sort in SORTS:
+    by_field = sort in SORTS       # whoosh then gives the sort key as the score
+    if by_field:
         fieldname, reverse = SORTS[sort]
         options["sortedby"], options["reverse"] = fieldname, reverse
     searcher = shared_searcher(index_dir)
@@ -390,7 +520,9 @@ def search(index_dir: str, q, *, filter_q=None, sort: str = "relevance", page: i
         matched = {t[1].decode("utf-8") if isinstance(t[1], bytes) else str(t[1])
                    for t in hit.matched_terms()} if with_terms else set()
         hits.append(Hit(id=hit["id"], ref=hit.get("ref"), title=hit.get("title", ""),
-                        score=round(hit.score or 0.0, 4), snippet=snippet, matched=matched))
+                        score=0.0 if by_field else round(float(hit.score or 0.0), 4),
+                        snippet=snippet, matched=matched, title_zh=hit.get("title_zh") or "",
+                        title_en=hit.get("title_en") or ""))
     counts = count_facets(searcher, results.docs(), facets) if facets else {}
     return Results(total=len(results), hits=hits, page=page_obj.pagenum,
                    pages=page_obj.pagecount, facets=counts)
@@ -413,7 +545,12 @@ def suggest_spelling(index_dir: str, text: str) -> str | None:
 
 
 def doc_count(index_dir: str) -> int:
-    return open_index(index_dir).doc_count()
+    try:
+        return open_index(index_dir).doc_count()
+    except IndexUnavailable:
+        raise
+    except Exception as exc:
+        raise _unreadable(index_dir, exc) from exc
 
 
 def has_cjk(text: str) -> bool:

@@ -20,6 +20,10 @@ SORTS = ("relevance", "deadline", "budget", "newest")
 STATUS_FACETS = ("open", "closed", "under_review", "awarded", "not_awarded")
 DEADLINE_FACETS = ("7", "30", "90", "later")
 MAX_PAGE = 500
+# A query is cut to its first MAX_QUERY_CHARS characters before it is split into words, and
+# at most engine.MAX_QUERY_TERMS of its words are searched (Whoosh nests one matcher per
+# word: thousands of them exhaust Python's recursion limit).
+MAX_QUERY_CHARS = 1000
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+|[^\u3400-\u9fff\s]+")
 _expanders: dict[str, Expander] = {}
 
@@ -200,9 +204,10 @@ def build_query(text: str, expansion: Expander | None = None):
 
 
 def build_queries(text: str, expansion: Expander | None = None):
-    """The query (every group), its groups, and the chain each group names."""
+    """The query (every group), its groups, and the chain each group names. The query is
+    None when the text has no word that can be searched for ("!!!", "，。", "🚀", "the")."""
     expansion = expansion or expander()
-    groups = expansion.groups(text)
+    groups = expansion.groups(text[:MAX_QUERY_CHARS])[:engine.MAX_QUERY_TERMS]
     chains = [expansion.chain_of(g) for g in groups]
     return engine.text_query(groups, chains), groups, chains
 
@@ -219,6 +224,8 @@ def run_search(index_dir: str, expansion: Expander, params: SearchParams, pagele
     """The search itself, without Flask (the benchmark calls it directly)."""
     now_ts = now_ts or int(utcnow().timestamp())
     text_q, groups, chains = build_queries(params.q, expansion) if params.q else (None, [], [])
+    if params.q and text_q is None:      # nothing to search for: no results, not every need
+        return engine.Results(total=0, hits=[], page=1, pages=0, unsearchable=True)
     q = text_q or engine.every()
     statuses, deadlines = status_queries(now_ts), deadline_queries(now_ts)
     filters = [engine.term("cluster", params.cluster) if params.cluster else None,
@@ -245,11 +252,23 @@ def run_search(index_dir: str, expansion: Expander, params: SearchParams, pagele
     return results
 
 
+def hit_title(hit: engine.Hit, english: bool) -> str:
+    """The need's title in the query's language when it has one: title_en for an English
+    query, title_zh for a Chinese (or mixed) one; else the other."""
+    first, second = (hit.title_en, hit.title_zh) if english else (hit.title_zh, hit.title_en)
+    return first or second or hit.title.split("\n")[0]
+
+
 def query_json(text: str, limit: int) -> list[dict]:
-    """`flask --app wsgi search query TEXT --json`: ranked needs with ref, title and score."""
-    results = search_needs(SearchParams(q=text), pagelen=limit, facets=False, highlights=False)
-    return [{"id": hit.ref or hit.id, "title": hit.title.split("\n")[0], "score": hit.score}
-            for hit in results.hits]
+    """`flask --app wsgi search query TEXT --json`: ranked needs with ref, title (in the
+    query's language) and relevance score; [] when TEXT has nothing to search for."""
+    if not text.strip():
+        return []
+    results = search_needs(SearchParams(q=text.strip()), pagelen=limit, facets=False,
+                           highlights=False)
+    english = not engine.has_cjk(text)
+    return [{"id": hit.ref or hit.id, "title": hit_title(hit, english),
+             "score": float(hit.score)} for hit in results.hits]
 
 
 def open_filter(now=None):

@@ -49,33 +49,65 @@ def export_command(output: Path | None) -> None:
 
 
 @taxonomy_cli.command("classify")
+@click.argument("file", required=False, default="-",
+                type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=str))
 @click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 100))
 @with_appcontext
-def classify_command(limit: int) -> None:
-    """JSON lines in ({"id","title","description"}), JSON lines out
-    ({"id","chains":[{"id","score"}...]}, best first)."""
+def classify_command(file: str, limit: int) -> None:
+    """JSON lines in ({"id","title","description"}) from FILE or stdin, JSON lines out
+    ({"id","chains":[{"id","score"}...]}, best first). A bad line is reported on stderr with
+    its number and skipped; the exit status is then 1."""
     model = classifier()
     if model is None:
         click.echo("No taxonomy is loaded: run `flask --app wsgi setup`.", err=True)
         sys.exit(1)
-    for number, line in enumerate(sys.stdin, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            click.echo(f"line {number}: not JSON ({exc})", err=True)
-            sys.exit(1)
-        suggestions = model.classify(str(record.get("title") or ""),
-                                     str(record.get("description") or ""), limit=limit)
-        click.echo(json.dumps({"id": record.get("id"), "chains": [
-            {"id": s.chain_id, "score": s.score} for s in suggestions]}, ensure_ascii=False))
+    prefix = "" if file == "-" else f"{Path(file).name}: "
+    bad = 0
+    with click.open_file(file, "rb") as stream:
+        for number, raw in enumerate(stream, start=1):
+            record, problem = _record(raw, number)
+            if problem:
+                click.echo(f"{prefix}line {number}: {problem}", err=True)
+                bad += 1
+                continue
+            if record is None:
+                continue
+            suggestions = model.classify(str(record.get("title") or ""),
+                                         str(record.get("description") or ""), limit=limit)
+            click.echo(json.dumps({"id": record.get("id"), "chains": [
+                {"id": s.chain_id, "score": s.score} for s in suggestions]},
+                ensure_ascii=False))
+    if bad:
+        click.echo(f"{prefix}{bad} lines could not be classified.", err=True)
+        sys.exit(1)
+
+
+def _record(raw: bytes, number: int) -> tuple[dict | None, str | None]:
+    """One input line as (record, None), (None, None) for a blank line, or (None, problem)."""
+    try:
+        line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+    except UnicodeDecodeError:
+        return None, "not UTF-8 text"
+    if not line.strip():
+        return None, None
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return None, f"not JSON ({exc})"
+    if not isinstance(record, dict):
+        return None, (f'not a JSON object {{"id","title","description"}} '
+                      f"(got {_JSON_TYPES.get(type(record), type(record).__name__)})")
+    return record, None
+
+
+_JSON_TYPES = {list: "an array", str: "a string", int: "a number", float: "a number",
+               bool: "true/false", type(None): "null"}
 
 
 @taxonomy_cli.command("reclassify")
 @with_appcontext
 def reclassify_command() -> None:
     """Classify every need again (after editing keywords by import this happens anyway)."""
-    count = operations.classify_all()
+    changed = operations.classify_all()
     db.session.commit()
-    click.echo(f"Classified {count} needs.")
+    click.echo(f"Classified every need again; {changed} changed.")

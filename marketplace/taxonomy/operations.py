@@ -8,7 +8,8 @@ import hashlib
 from pathlib import Path
 
 import yaml
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
 
 from marketplace.challenges.models import Challenge
 from marketplace.extensions import db
@@ -25,7 +26,59 @@ class TaxonomyInvalid(ValueError):
     """The YAML document does not describe a taxonomy we can load."""
 
 
+def _text_id(value, what: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value).strip():
+        raise TaxonomyInvalid(f"{what} lacks 'id'")
+    text = str(value).strip()
+    if any(ch.isspace() for ch in text):
+        raise TaxonomyInvalid(f"{what}: id {text!r} contains a space")
+    return text
+
+
+def _check_names(item: dict, what: str) -> None:
+    for key in ("zh", "en"):
+        value = item.get(key)
+        if isinstance(value, (dict, list)):
+            raise TaxonomyInvalid(f"{what}: {key!r} must be text")
+        if not str(value or "").strip():
+            raise TaxonomyInvalid(f"{what} lacks {key!r}")
+
+
+def _check_keywords(chain_id: str, words) -> None:
+    """keywords: {pairs: [{zh, en}…], zh: [terms…], en: [terms…]}, each part optional."""
+    if words is None:
+        return
+    if not isinstance(words, dict):
+        raise TaxonomyInvalid(f"keywords of {chain_id} must be a mapping")
+    unknown = sorted(set(map(str, words)) - {"pairs", "zh", "en"})
+    if unknown:
+        raise TaxonomyInvalid(f"keywords of {chain_id}: unknown key {unknown[0]!r} "
+                              "(expected pairs, zh, en)")
+    pairs = words.get("pairs")
+    if pairs is not None and not isinstance(pairs, list):
+        raise TaxonomyInvalid(f"keywords.pairs of {chain_id} must be a list of "
+                              f"{{zh, en}} mappings, not {type(pairs).__name__}")
+    for number, pair in enumerate(pairs or [], start=1):
+        if not isinstance(pair, dict):
+            raise TaxonomyInvalid(f"keywords.pairs of {chain_id}: entry {number} must be a "
+                                  f"mapping with zh and en, not {pair!r}")
+        for key in ("zh", "en"):
+            if isinstance(pair.get(key), (dict, list)):
+                raise TaxonomyInvalid(f"keywords.pairs of {chain_id}: entry {number}: "
+                                      f"{key!r} must be text")
+    for language in ("zh", "en"):
+        terms = words.get(language)
+        if terms is not None and not isinstance(terms, list):
+            raise TaxonomyInvalid(f"keywords.{language} of {chain_id} must be a list of terms, "
+                                  f"not {type(terms).__name__}")
+        for term in terms or []:
+            if isinstance(term, (dict, list)):
+                raise TaxonomyInvalid(f"keywords.{language} of {chain_id}: {term!r} is not "
+                                      "a term")
+
+
 def parse_document(text: str) -> dict:
+    """The YAML document, its shape checked; every message names the cluster or chain."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -33,19 +86,28 @@ def parse_document(text: str) -> dict:
     if not isinstance(data, dict) or not isinstance(data.get("clusters"), list):
         raise TaxonomyInvalid("the document needs a list of clusters")
     seen: set[str] = set()
-    for cluster in data["clusters"]:
-        for key in ("id", "zh", "en"):
-            if not isinstance(cluster, dict) or not str(cluster.get(key) or "").strip():
-                raise TaxonomyInvalid(f"a cluster lacks {key!r}: {cluster!r}")
-        for chain in cluster.get("chains") or []:
-            for key in ("id", "zh", "en"):
-                if not isinstance(chain, dict) or not str(chain.get(key) or "").strip():
-                    raise TaxonomyInvalid(f"a chain of {cluster['id']} lacks {key!r}")
+    clusters: set[str] = set()
+    for number, cluster in enumerate(data["clusters"], start=1):
+        if not isinstance(cluster, dict):
+            raise TaxonomyInvalid(f"cluster {number} must be a mapping, not {cluster!r}")
+        cluster["id"] = _text_id(cluster.get("id"), f"cluster {number}")
+        _check_names(cluster, f"cluster {cluster['id']}")
+        if cluster["id"] in clusters:
+            raise TaxonomyInvalid(f"id {cluster['id']!r} is used twice")
+        clusters.add(cluster["id"])
+        chains = cluster.get("chains") or []
+        if not isinstance(chains, list):
+            raise TaxonomyInvalid(f"chains of {cluster['id']} must be a list")
+        for chain_number, chain in enumerate(chains, start=1):
+            if not isinstance(chain, dict):
+                raise TaxonomyInvalid(f"chain {chain_number} of {cluster['id']} must be a "
+                                      f"mapping, not {chain!r}")
+            chain["id"] = _text_id(chain.get("id"), f"chain {chain_number} of {cluster['id']}")
+            _check_names(chain, f"chain {chain['id']} of {cluster['id']}")
             if chain["id"] in seen or chain["id"] == cluster["id"]:
                 raise TaxonomyInvalid(f"id {chain['id']!r} is used twice")
             seen.add(chain["id"])
-            if not isinstance(chain.get("keywords") or {}, dict):
-                raise TaxonomyInvalid(f"keywords of {chain['id']} must be a mapping")
+            _check_keywords(chain["id"], chain.get("keywords"))
     if not seen:
         raise TaxonomyInvalid("the taxonomy has no chains")
     return data
@@ -98,6 +160,11 @@ def import_taxonomy(text: str, source: str, actor=None) -> TaxonomyVersion:
     db.session.flush()
     version = _record_version(text, source, data, actor)
     classify_all()
+    # chains, clusters and the words the index segments by changed: every searchable need is
+    # indexed again, through the outbox, in this transaction
+    from marketplace.search.sync import enqueue_public_needs
+    db.session.flush()
+    enqueue_public_needs(db.session)
     return version
 
 
@@ -131,28 +198,46 @@ def need_text(need: Challenge) -> tuple[str, str]:
 
 def classify_need(need: Challenge) -> list[Suggestion]:
     """Compute and store the need's ranked chains; called whenever a need is saved."""
+    return _classify(need)[0]
+
+
+def _same(stored: list[tuple[str, float]], suggestions: list[Suggestion]) -> bool:
+    return len(stored) == len(suggestions) and all(
+        chain_id == s.chain_id and abs(float(score) - s.score) < 1e-9
+        for (chain_id, score), s in zip(stored, suggestions))
+
+
+def _classify(need: Challenge) -> tuple[list[Suggestion], bool]:
+    """(suggestions, whether the stored classification changed). Unchanged rows are left
+    alone; changed ones are replaced through the session, so the search index's flush hook
+    sees them (a need whose chains all disappear is re-indexed too)."""
     model = classifier()
     suggestions = model.classify(*need_text(need), limit=STORED_SUGGESTIONS) if model else []
     if need.id is None:
         db.session.flush()
-    db.session.execute(delete(NeedChain).where(NeedChain.challenge_id == need.id))
+    stored = db.session.execute(select(NeedChain.chain_id, NeedChain.score).where(
+        NeedChain.challenge_id == need.id).order_by(NeedChain.rank)).all()
+    if _same(stored, suggestions):
+        return suggestions, False
+    for row in db.session.scalars(select(NeedChain).where(NeedChain.challenge_id == need.id)
+                                  .options(lazyload(NeedChain.chain))):
+        db.session.delete(row)
+    db.session.flush()
     for rank, suggestion in enumerate(suggestions, start=1):
         db.session.add(NeedChain(challenge_id=need.id, chain_id=suggestion.chain_id,
                                  score=suggestion.score, rank=rank))
     db.session.flush()
-    return suggestions
+    return suggestions, True
 
 
 def classify_all(only_unclassified: bool = False) -> int:
+    """Classify needs again (only those without a classification, if asked); returns how
+    many needs' classification changed (a need that still matches no chain does not count)."""
     query = select(Challenge).order_by(Challenge.id)
     if only_unclassified:
         query = query.where(~select(NeedChain.id).where(
             NeedChain.challenge_id == Challenge.id).exists())
-    count = 0
-    for need in db.session.scalars(query).all():
-        classify_need(need)
-        count += 1
-    return count
+    return sum(_classify(need)[1] for need in db.session.scalars(query).all())
 
 
 def export_document() -> dict:
