@@ -1,7 +1,8 @@
 """The search page: one box, facets, sorting, highlighted snippets, pagination."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -9,6 +10,7 @@ from marketplace.challenges.models import Challenge
 from marketplace.extensions import db
 from marketplace.taxonomy.queries import chain_choices
 
+from .engine import IndexUnavailable
 from .service import DEADLINE_FACETS, STATUS_FACETS, SearchParams, search_needs
 
 bp = Blueprint("search", __name__)
@@ -18,6 +20,15 @@ def _needs_in_order(ids: list[str]) -> dict[str, Challenge]:
     needs = db.session.scalars(select(Challenge).where(
         Challenge.id.in_([int(i) for i in ids]))).unique().all()
     return {str(need.id): need for need in needs}
+
+
+@bp.app_errorhandler(IndexUnavailable)
+def index_unavailable(error):
+    """The index is missing or unreadable: say so politely (503) and log it for the office."""
+    current_app.logger.error("search index unavailable: %s", error)
+    return render_template("errors/error.html", code=503, title=_("Search is unavailable"),
+                           message=_("The search index is being repaired. Browse the list of "
+                                     "needs meanwhile, or try again in a few minutes.")), 503
 
 
 @bp.route("/search")

@@ -208,7 +208,12 @@ def test_a_corrupt_index_gives_one_line_and_rebuild_repairs_it(runner, app, peop
         assert len(result.stderr.strip().splitlines()) == 1
         del result                                # (its traceback holds Whoosh's open file)
         gc.collect()
+    page = app.test_client().get("/search?q=碳化硅")           # the web page says so too
+    assert page.status_code == 503 and "Search is unavailable" in page.get_data(as_text=True)
+    del page
+    gc.collect()
     assert runner.invoke(args=["search", "rebuild"]).exit_code == 0
     assert json.loads(runner.invoke(args=["search", "query", "碳化硅", "--json"]).stdout)
+    assert app.test_client().get("/search?q=碳化硅").status_code == 200
     assert not broken.exists()
     gc.collect()
