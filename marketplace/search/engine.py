@@ -528,6 +528,16 @@ def search(index_dir: str, q, *, filter_q=None, sort: str = "relevance", page: i
                    pages=page_obj.pagecount, facets=counts)
 
 
+def snippet_of(text: str, words: set[str]) -> str:
+    """Highlighted fragments of `text` (e.g. one language of a need) around `words`, the
+    analysed query terms; "" when none of them occur."""
+    if not text or not words:
+        return ""
+    return highlight.highlight(text, frozenset(words), ANALYZER,
+                               highlight.ContextFragmenter(maxchars=220, surround=50),
+                               highlight.HtmlFormatter(tagname="mark", between=" … "), top=2)
+
+
 def suggest_spelling(index_dir: str, text: str) -> str | None:
     """"Did you mean": English words replaced by the closest indexed word, if any differ."""
     changed, output = False, text

@@ -259,6 +259,20 @@ def hit_title(hit: engine.Hit, english: bool) -> str:
     return first or second or hit.title.split("\n")[0]
 
 
+def query_words(text: str, expansion: Expander | None = None) -> set[str]:
+    """Every analysed term the query searches for, translations included."""
+    groups = (expansion or expander()).groups(text or "")
+    return {token for group in groups for alternative in group
+            for token in engine.analyze(alternative)}
+
+
+def english_snippet(need, words: set[str]) -> str:
+    """For English readers: the snippet from the need's English text when it has some."""
+    from .documents import plain
+    text = "\n".join(filter(None, [plain(need.summary_en), plain(need.description_en)]))
+    return engine.snippet_of(text, words)
+
+
 def query_json(text: str, limit: int) -> list[dict]:
     """`flask --app wsgi search query TEXT --json`: ranked needs with ref, title (in the
     query's language) and relevance score; [] when TEXT has nothing to search for."""

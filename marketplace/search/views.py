@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
@@ -11,7 +12,8 @@ from marketplace.extensions import db
 from marketplace.taxonomy.queries import chain_choices
 
 from .engine import IndexUnavailable
-from .service import DEADLINE_FACETS, STATUS_FACETS, SearchParams, search_needs
+from .service import (DEADLINE_FACETS, STATUS_FACETS, SearchParams, english_snippet,
+                      query_words, search_needs)
 
 bp = Blueprint("search", __name__)
 
@@ -36,8 +38,15 @@ def index():
     params = SearchParams.from_args(request.args)
     results = search_needs(params)
     needs = _needs_in_order([hit.id for hit in results.hits])
-    rows = [(needs[hit.id], Markup(hit.snippet)) for hit in results.hits if hit.id in needs
-            and needs[hit.id].can_view(None)]
+    visible = [hit for hit in results.hits if hit.id in needs and needs[hit.id].can_view(None)]
+    if str(get_locale()) == "en" and params.q:
+        # the index mixes both languages; English readers get English fragments where the
+        # need has English text that contains the words
+        words = query_words(params.q)
+        rows = [(needs[hit.id], Markup(english_snippet(needs[hit.id], words) or hit.snippet))
+                for hit in visible]
+    else:
+        rows = [(needs[hit.id], Markup(hit.snippet)) for hit in visible]
     names = {chain.id: (chain, cluster) for chain, cluster in chain_choices()}
     return render_template("search/index.html", params=params, results=results, rows=rows,
                            names=names, status_keys=STATUS_FACETS,

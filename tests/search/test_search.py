@@ -169,3 +169,17 @@ def test_when_no_need_has_every_word_those_with_some_are_shown_and_the_page_says
     exact = search_needs(SearchParams(q="碳化硅 衬底"))
     assert not exact.relaxed and exact.total == 1
     assert _titles("碳化硅 压缩机") == [SIC["title_zh"]]  # 压缩机 has no translation
+
+
+def test_english_readers_get_english_snippets(app, people, taxonomy, client):
+    with app.app_context():
+        publish(people, **{**SIC, "description_en": "PVT crystal growth for SiC wafers "
+                                                     "<script>x</script> with low defects."})
+    client.set_cookie("lang", "en")
+    page = client.get("/search?q=silicon+carbide").get_data(as_text=True)
+    snippet = page[page.index('class="snippet"'):][:600]
+    assert re.search(r"<mark[^>]*>SiC</mark>", snippet) and "碳化硅" not in snippet
+    assert "<script>x" not in page and "&lt;script&gt;" in snippet
+    client.set_cookie("lang", "zh")
+    page = client.get("/search?q=silicon+carbide").get_data(as_text=True)
+    assert re.search(r"<mark[^>]*>碳化硅</mark>", page[page.index('class="snippet"'):][:600])
