@@ -11,7 +11,7 @@ from marketplace.challenges.models import Challenge
 from marketplace.extensions import db
 from marketplace.taxonomy.queries import chain_choices
 
-from .engine import IndexUnavailable
+from .engine import IndexUnavailable, has_cjk
 from .service import (DEADLINE_FACETS, STATUS_FACETS, SearchParams, english_snippet,
                       query_words, search_needs)
 
@@ -39,9 +39,9 @@ def index():
     results = search_needs(params)
     needs = _needs_in_order([hit.id for hit in results.hits])
     visible = [hit for hit in results.hits if hit.id in needs and needs[hit.id].can_view(None)]
-    if str(get_locale()) == "en" and params.q:
-        # the index mixes both languages; English readers get English fragments where the
-        # need has English text that contains the words
+    if str(get_locale()) == "en" and params.q and not has_cjk(params.q):
+        # the index mixes both languages; English readers with an English query get English
+        # fragments where the need has English text that contains the words
         words = query_words(params.q)
         rows = [(needs[hit.id], Markup(english_snippet(needs[hit.id], words) or hit.snippet))
                 for hit in visible]
