@@ -179,6 +179,7 @@ def test_english_readers_get_english_snippets(app, people, taxonomy, client):
     page = client.get("/search?q=silicon+carbide").get_data(as_text=True)
     snippet = page[page.index('class="snippet"'):][:600]
     assert re.search(r"<mark[^>]*>SiC</mark>", snippet) and "碳化硅" not in snippet
+    assert "CNY 30 million" in page and "×10k" not in page
     assert "<script>x" not in page and "&lt;script&gt;" in snippet
     client.set_cookie("lang", "zh")
     page = client.get("/search?q=silicon+carbide").get_data(as_text=True)
