@@ -23,12 +23,10 @@ from .io_fields import (END_OF_DAY, PROGRAM_ZONE, check_length, deadline_value,
                         parse_budget, parse_country, parse_indicators, parse_period, parse_time)
 from .io_read import ImportFailed, at_line, column_name, read_records
 from .models import Challenge, IPTerms, NeedStatus
-from .operations import IndicatorRow
+from .operations import IMPORT_REASON, IndicatorRow
 
 DEFAULT_DEADLINE_DAYS = 60
 DEFAULT_OWNER = "Imported needs / 导入榜单"
-# What operations.publish_imported writes on the first transition of an imported need.
-IMPORT_REASON = "import"
 # An import may replace an imported need while bidding runs or has just closed; from the review
 # on, its text and indicators are what bids were judged against.
 UPDATABLE_STATES = {NeedStatus.published, NeedStatus.closed}

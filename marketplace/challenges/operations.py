@@ -170,12 +170,15 @@ def return_to_owner(need: Challenge, actor, reason: str) -> None:
     events.need_screened(need, published=False, reason=reason.strip())
 
 
+IMPORT_REASON = "import"   # the first transition of every imported need
+
+
 def publish_imported(need: Challenge) -> None:
     """Imported needs come from a list the program office already screened."""
     need.status = NeedStatus.published
     need.published_at = need.published_at or utcnow()
     need.transitions.append(Transition(from_status=None, to_status=NeedStatus.published,
-                                       reason="import"))
+                                       reason=IMPORT_REASON))
     db.session.flush()
 
 

@@ -31,8 +31,7 @@ def detail(need_id: int):
     need = db.get_or_404(Challenge, need_id)
     if not need.can_view(current_user):
         abort(404 if not current_user.is_authenticated else 403)
-    return render_template("challenges/detail.html", need=need, action_form=ActionForm(),
-                           attachment_form=AttachmentForm())
+    return render_template("challenges/detail.html", need=need, action_form=ActionForm())
 
 
 @bp.route("/my/needs")

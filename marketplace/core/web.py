@@ -137,8 +137,7 @@ def format_budget(value: Decimal | None, locale: str | None = None) -> str:
     yuan = Decimal(value) * 10_000
     for size, word in ((Decimal(10) ** 9, "billion"), (Decimal(10) ** 6, "million")):
         if yuan >= size:
-            amount = f"{yuan / size:,.2f}".rstrip("0").rstrip(".")
-            return f"CNY {amount} {word}"
+            return f"CNY {format_money_wan(yuan / size)} {word}"
     return f"CNY {yuan:,.0f}"
 
 

@@ -103,22 +103,25 @@ def notify(users: list[User], kind: NotificationKind, need: Challenge, link: str
     return count
 
 
+def organisation_users(organisation_ids, role: Role) -> list[User]:
+    """The users of these organisations who hold `role`, in one query."""
+    users = db.session.scalars(select(User).where(User.organisation_id.in_(organisation_ids))
+                               .order_by(User.organisation_id, User.id)).all()
+    return [u for u in users if u.has_role(role)]
+
+
 def team_users(organisation_id: int) -> list[User]:
-    users = db.session.scalars(select(User).where(User.organisation_id == organisation_id)).all()
-    return [u for u in users if u.has_role(Role.solver)]
+    return organisation_users([organisation_id], Role.solver)
 
 
 def bidding_team_users(need: Challenge) -> list[User]:
     """Every member of every team with a submitted bid on the need."""
     from marketplace.review.conflicts import bidding_bids
-    teams = sorted({bid.organisation_id for bid in bidding_bids(need)})
-    return [user for team in teams for user in team_users(team)]
+    return organisation_users({bid.organisation_id for bid in bidding_bids(need)}, Role.solver)
 
 
 def owner_users(need: Challenge) -> list[User]:
-    users = db.session.scalars(select(User).where(
-        User.organisation_id == need.organisation_id)).all()
-    return [u for u in users if u.has_role(Role.owner)]
+    return organisation_users([need.organisation_id], Role.owner)
 
 
 def _claim(need_id: int, organisation_id: int, kind: NotificationKind) -> bool:

@@ -23,7 +23,7 @@ from marketplace.notifications import events
 from .conflicts import bidding_bids, conflict_reasons
 from .models import (DEFAULT_MIN_PANEL, DEFAULT_SPREAD_THRESHOLD, Assignment, AssignmentStatus,
                      ConflictDeclaration, ConflictKind, Criterion, ReviewRound,
-                     RoundBid, RoundKind, RoundStatus, SheetStatus)
+                     RoundBid, RoundKind, RoundStatus)
 
 # (Chinese name, English name, weight): PRODUCT.md's default rubric
 DEFAULT_RUBRIC = [
@@ -234,8 +234,7 @@ def remind_reviewers(review: ReviewRound, actor) -> int:
     entries, reminded = review.eligible_entries, []
     for assignment in review.active_assignments:
         open_sheets = sum(1 for entry in entries
-                          if (sheet := assignment.sheet_for(entry)) is None
-                          or sheet.status != SheetStatus.submitted)
+                          if not ((sheet := assignment.sheet_for(entry)) and sheet.submitted))
         if open_sheets:
             events.review_reminder(assignment, open_sheets, len(entries))
             reminded.append(assignment.reviewer.email)
