@@ -15,6 +15,7 @@ from marketplace.extensions import db
 from . import decisions, queries
 from .award_models import Decision, MilestoneStatus, ObjectionFile, ProjectMilestone
 from .forms import MilestoneReportForm, ObjectionForm, OwnerAnswerForm
+from .labels import DECISION_STATUS_LABELS, sheet_label
 from .operations import ReviewRefused, current_round
 from .views import bp, form_errors, load_need, refused
 
@@ -132,3 +133,6 @@ def need_panel(need: Challenge) -> dict:
 
 
 bp.app_context_processor(lambda: {"review_panel": need_panel})
+# globals, not context: the review macros are imported without the template's context
+bp.add_app_template_global(sheet_label, "sheet_label")
+bp.add_app_template_global(DECISION_STATUS_LABELS.get, "decision_status_label")

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 
 from .aggregation import quantize
 from .award_models import Decision
+from .labels import DECISION_STATUS_LABELS, sheet_label
 from .models import ReviewRound
 from .queries import Results, latest_decision, results
 
@@ -42,7 +43,7 @@ class Report:
                 rows.append([entry.label, self.team(entry), assignment.reviewer.name,
                              *[_text(v) for v in values],
                              _text(quantize(total)) if total is not None else "",
-                             _sheet_label(sheet)])
+                             sheet_label(sheet)])
         return rows
 
     def score_header(self) -> list[str]:
@@ -79,10 +80,7 @@ class Report:
         d = self.decision
         outcome = {"award": pgettext("decision outcome", "Winners selected"),
                    "no_award": _("No award")}[d.outcome.value]
-        status = {"proposed": _("Waiting for the need owner"),
-                  "declined": _("Not confirmed by the owner"), "publicity": _("In publicity"),
-                  "reopened": _("Reopened"), "final": _("Final")}[d.status.value]
-        return [[_("Decision"), outcome], [_("Status"), status],
+        return [[_("Decision"), outcome], [_("Status"), str(DECISION_STATUS_LABELS[d.status])],
                 [_("Winners"), ", ".join(w.bid.organisation.display_name(self.locale)
                                          for w in d.winners)],
                 [_("Rationale"), d.rationale],
@@ -92,12 +90,6 @@ class Report:
 
 def _text(value) -> str:
     return "" if value is None else format(value, "f")
-
-
-def _sheet_label(sheet) -> str:
-    if sheet is None:
-        return _("Not started")
-    return _("Submitted") if sheet.submitted else _("Draft")
 
 
 def build(review: ReviewRound, locale: str) -> Report:

@@ -42,8 +42,7 @@ def _print_failures(failures: dict[int, str]) -> None:
     click.echo(f"{len(failures)} needs cannot be indexed (the outbox keeps them and tries "
                "again; `search verify` lists them):", err=True)
     for need_id, reason in sorted(failures.items()):
-        label = f"{refs[need_id]} ({need_id})" if refs.get(need_id) else str(need_id)
-        click.echo(f"  {label}: {reason}", err=True)
+        click.echo(f"  {sync.need_label(need_id, refs.get(need_id))}: {reason}", err=True)
 
 
 @search_cli.command("query")

@@ -193,6 +193,18 @@ def _unreadable(index_dir: str, exc: Exception) -> IndexUnavailable:
                             f"({type(exc).__name__}{': ' + detail if detail else ''})")
 
 
+@contextmanager
+def _reading(index_dir: str):
+    """Any failure to read the index (a corrupt or half-deleted generation) becomes one
+    IndexUnavailable that names it."""
+    try:
+        yield
+    except IndexUnavailable:
+        raise
+    except Exception as exc:
+        raise _unreadable(index_dir, exc) from exc
+
+
 def open_index(index_dir: str, create: bool = True):
     """The live index, reopened when `rebuild` swapped the generation. Raises
     IndexUnavailable if it cannot be read, or (with create=False) is missing."""
@@ -204,10 +216,8 @@ def open_index(index_dir: str, create: bool = True):
     with _open_lock:
         cached = _open.get(index_dir)
         if cached is None or cached[0] != target:
-            try:
+            with _reading(index_dir):
                 cached = (target, index.open_dir(str(Path(index_dir) / target)))
-            except Exception as exc:  # a corrupt or half-deleted generation
-                raise _unreadable(index_dir, exc) from exc
             _open[index_dir] = cached
         return cached[1]
 
@@ -335,14 +345,9 @@ def _remove_orphans(index_dir: str, keep: str) -> None:
 
 def stamps(index_dir: str) -> dict[str, tuple[str, str]]:
     """Document id → (content stamp, ref), for `verify`. The index must exist."""
-    try:
-        with open_index(index_dir, create=False).searcher() as searcher:
-            return {fields["id"]: (fields.get("stamp", ""), fields.get("ref") or "")
-                    for fields in searcher.all_stored_fields()}
-    except IndexUnavailable:
-        raise
-    except Exception as exc:
-        raise _unreadable(index_dir, exc) from exc
+    with _reading(index_dir), open_index(index_dir, create=False).searcher() as searcher:
+        return {fields["id"]: (fields.get("stamp", ""), fields.get("ref") or "")
+                for fields in searcher.all_stored_fields()}
 
 
 # -- searching -------------------------------------------------------------------------------
@@ -555,12 +560,8 @@ def suggest_spelling(index_dir: str, text: str) -> str | None:
 
 
 def doc_count(index_dir: str) -> int:
-    try:
+    with _reading(index_dir):
         return open_index(index_dir).doc_count()
-    except IndexUnavailable:
-        raise
-    except Exception as exc:
-        raise _unreadable(index_dir, exc) from exc
 
 
 def has_cjk(text: str) -> bool:

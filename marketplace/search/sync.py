@@ -346,8 +346,9 @@ class Drift:
         return bool(self.missing or self.extra or self.stale or self.failed or self.old_schema)
 
 
-def _label(need_id: str, ref: str | None) -> str:
-    return f"{ref} ({need_id})" if ref else need_id
+def need_label(need_id, ref: str | None) -> str:
+    """How commands name a need: its list number, with the internal id."""
+    return f"{ref} ({need_id})" if ref else str(need_id)
 
 
 def verify(app) -> Drift:
@@ -370,9 +371,9 @@ def verify(app) -> Drift:
     stale = sorted((k for k in expected if k in indexed and indexed[k][0] != expected[k][0]),
                    key=int)
     return Drift(
-        missing=[_label(k, expected[k][1]) for k in missing],
-        extra=[_label(k, indexed[k][1]) for k in extra],
-        stale=[_label(k, expected[k][1]) for k in stale],
-        failed={_label(str(i), failed_refs.get(i)): failed[i] for i in sorted(failed)},
+        missing=[need_label(k, expected[k][1]) for k in missing],
+        extra=[need_label(k, indexed[k][1]) for k in extra],
+        stale=[need_label(k, expected[k][1]) for k in stale],
+        failed={need_label(str(i), failed_refs.get(i)): failed[i] for i in sorted(failed)},
         queued=set(missing + extra + stale) <= queued,
         old_schema=not engine.schema_is_current(app.config["INDEX_DIR"]))
