@@ -5,7 +5,7 @@ from marketplace.challenges.models import (Attachment, Challenge, Indicator,  # 
 from marketplace.matching.models import ExpertiseProfile  # noqa: F401
 from marketplace.search.models import SearchOutbox  # noqa: F401
 from marketplace.taxonomy.models import (Chain, Cluster, Keyword, NeedChain,  # noqa: F401
-                                         TaxonomyVersion)
+                                         SynonymSet, TaxonomyVersion)
 from marketplace.bids.models import (Bid, BidAttachment, BidVersion,  # noqa: F401
                                      NeedBidSettings, TeamMember, TeamProfile)
 from marketplace.notifications.models import (Notification, NoticeSent,  # noqa: F401

@@ -9,9 +9,10 @@ from sqlalchemy import select
 from marketplace.accounts.models import Role, User, UserRole
 from marketplace.challenges.models import Challenge
 from marketplace.extensions import db
-from marketplace.search import engine
+from marketplace.search import analysis
 from marketplace.search.documents import strong_chains
-from marketplace.search.service import expander, open_filter
+from marketplace.search.plan import Alternative, Group, Plan
+from marketplace.search.service import lexicon, open_filters, search_plan
 from marketplace.taxonomy.operations import need_text
 from marketplace.taxonomy.queries import need_chains
 
@@ -28,20 +29,21 @@ class Match:
     keywords: list[str] = field(default_factory=list)
 
 
+def _keyword_group(keyword: str) -> Group | None:
+    """A profile keyword as one group: the term with its synonyms and translations, or, for
+    several words, all of them."""
+    plan = lexicon().plan(keyword)
+    if len(plan.groups) == 1:
+        group = plan.groups[0]
+        return Group(label=keyword, alternatives=group.alternatives)
+    alternative = Alternative.of(keyword)
+    return Group(label=keyword, alternatives=[alternative]) if alternative else None
+
+
 def _variants(keyword: str) -> list[str]:
-    """The keyword and its translations through the taxonomy's pairs."""
-    groups = expander().groups(keyword)
-    if len(groups) == 1:
-        return groups[0]
-    return [keyword]
-
-
-def _keyword_found(variants: list[str], matched_tokens: set[str]) -> bool:
-    for variant in variants:
-        tokens = engine.analyze(variant)
-        if tokens and all(token in matched_tokens for token in tokens):
-            return True
-    return False
+    """The keyword and its translations through the taxonomy's pairs and synonym sets."""
+    group = _keyword_group(keyword)
+    return [a.text for a in group.alternatives] if group else [keyword]
 
 
 def matched_needs(profile: ExpertiseProfile, limit: int = 20) -> list[Match]:
@@ -49,12 +51,10 @@ def matched_needs(profile: ExpertiseProfile, limit: int = 20) -> list[Match]:
     language); each match says which chains and keywords it was found by."""
     if profile is None or profile.is_empty:
         return []
-    keyword_groups = {kw: _variants(kw) for kw in profile.keywords}
-    chain_q = [engine.boosted(engine.term("chains", c), CHAIN_BOOST) for c in profile.chain_ids]
-    keyword_q = engine.any_of(list(keyword_groups.values()))
-    q = engine.either([*chain_q, keyword_q])
-    results = engine.search(current_app.config["INDEX_DIR"], q, filter_q=open_filter(),
-                            pagelen=limit, highlight_fields=(), with_terms=True)
+    groups = [g for g in map(_keyword_group, profile.keywords) if g]
+    groups += [Group(label=f"chain:{c}", alternatives=[], chain=c, chain_score=CHAIN_BOOST * 4)
+               for c in profile.chain_ids]
+    results = search_plan(Plan(groups, mode="any"), open_filters(), pagelen=limit)
     ids = [int(hit.id) for hit in results.hits]
     needs = {n.id: n for n in db.session.scalars(select(Challenge).where(
         Challenge.id.in_(ids))).unique()}
@@ -68,8 +68,7 @@ def matched_needs(profile: ExpertiseProfile, limit: int = 20) -> list[Match]:
         matches.append(Match(
             need=need, score=hit.score,
             chains=[c for c in profile.chain_ids if c in need_chain_ids],
-            keywords=[kw for kw, variants in keyword_groups.items()
-                      if _keyword_found(variants, hit.matched)]))
+            keywords=[kw for kw in profile.keywords if kw in hit.matched]))
     return matches
 
 
@@ -87,7 +86,7 @@ def reviewers_for(need: Challenge, limit: int = 20) -> list[ReviewerFit]:
     weights = {row.chain_id: row.score for row in need_chains(need.id)}
     if need.primary_chain_id:
         weights[need.primary_chain_id] = weights.get(need.primary_chain_id, 0.0) + 1.0
-    text = " ".join(need_text(need)).lower()
+    text = analysis.fold(" ".join(need_text(need)))
     profiles = db.session.scalars(select(ExpertiseProfile).join(User).join(
         UserRole, UserRole.user_id == User.id).where(
         UserRole.role == Role.reviewer, User.active.is_(True))).unique().all()
@@ -98,7 +97,7 @@ def reviewers_for(need: Challenge, limit: int = 20) -> list[ReviewerFit]:
             continue
         chains = [c for c in profile.chain_ids if c in weights]
         keywords = [kw for kw in profile.keywords
-                    if any(v.lower() in text for v in _variants(kw))]
+                    if any(analysis.fold(v) in text for v in _variants(kw))]
         score = sum(weights[c] for c in chains) + 0.5 * len(keywords)
         if score > 0:
             fits.append(ReviewerFit(user=user, score=round(score, 3), chains=chains,

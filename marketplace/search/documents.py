@@ -64,24 +64,40 @@ def strong_chains(primary: str | None, ranked: list[tuple[str, float]]) -> list[
                                                       if score >= STRONG_CHAIN_SCORE)] if c]))
 
 
+def _join(*parts) -> str:
+    return "\n".join(filter(None, parts))
+
+
+def need_texts(need: Challenge) -> tuple[str, str, str]:
+    """(title, Chinese text, English text) of a need as the index sees them: summaries,
+    descriptions and indicators in each language; requirements and the owner where their
+    language puts them."""
+    indicators_zh = " · ".join(" ".join(filter(None, [
+        row.name, row.comparator.symbol, row.target_display, row.unit]))
+        for row in need.indicators if row.name)
+    indicators_en = " · ".join(" ".join(filter(None, [
+        row.name_en, row.comparator.symbol, row.target_display, row.unit]))
+        for row in need.indicators if row.name_en)
+    requirements = plain(need.requirements)
+    owner = need.organisation
+    text_zh = _join(plain(need.summary_zh), plain(need.description_zh), indicators_zh,
+                    requirements if engine.has_cjk(requirements) else "", owner.name)
+    text_en = _join(plain(need.summary_en), plain(need.description_en), indicators_en,
+                    "" if engine.has_cjk(requirements) else requirements,
+                    owner.name_en if owner.name_en != owner.name else "")
+    return _join(need.title_zh, need.title_en), text_zh, text_en
+
+
 def need_document(need: Challenge, ranked: list[tuple[str, float]], cluster_of: dict[str, str]
                   ) -> dict:
     """`ranked`: the need's classification, (chain id, score), best first."""
     chain = need.primary_chain_id or (ranked[0][0] if ranked else "")
     chains = strong_chains(need.primary_chain_id, ranked)
-    title = "\n".join(filter(None, [need.title_zh, need.title_en]))
-    body = "\n".join(filter(None, [
-        plain(need.summary_zh), plain(need.summary_en),
-        plain(need.description_zh), plain(need.description_en),
-        " · ".join(" ".join(filter(None, [row.name, row.name_en, row.comparator.symbol,
-                                          row.target_display, row.unit]))
-                   for row in need.indicators),
-        plain(need.requirements),
-        " ".join(filter(None, [need.organisation.name, need.organisation.name_en])),
-    ]))
+    title, text_zh, text_en = need_texts(need)
     document = {
-        "id": str(need.id), "ref": need.ref or "", "title": title, "body": body,
-        "spell": " ".join(filter(None, [need.title_en, need.summary_en])),
+        "id": str(need.id), "ref": need.ref or "",
+        **engine.analysed(title, _join(text_zh, text_en)),
+        "text_zh": text_zh, "text_en": text_en,
         "chain": chain, "chains": ",".join(chains), "cluster": cluster_of.get(chain, ""),
         "status": need.status.value, "budget_band": budget_band(need.budget_wan),
         "budget": budget_cents(need.budget_wan),

@@ -1,79 +1,73 @@
-"""The one module that knows Whoosh: schema, analyzer, writing, searching, rebuild and swap.
+"""The Whoosh index on disk: schema, opening, writing, rebuild and swap, stored fields.
 
-Everything else talks to this module with plain dicts and dataclasses, so the engine can be
-replaced in one place. The index lives in INDEX_DIR/current, a symlink to a generation
-directory; `rebuild` fills a fresh generation and swaps the link atomically.
+Together with `index_view.py` (reading postings and columns into arrays) this is the only
+code that knows Whoosh 2.7.4, so the engine can be replaced in one place. The index lives in
+INDEX_DIR/current, a symlink to a generation directory; `rebuild` fills a fresh generation and
+swaps the link atomically.
+
+Text fields hold terms computed by `analysis.py` (the same functions analyse queries), given
+to Whoosh already split: Chinese character grams (`tg`, `bg`), English words (`tw`, `bw`),
+word pairs (`sh`) and unstemmed words for spelling suggestions (`spell`). Whoosh stores them
+with their frequencies; `index_view` and `ranking` do the matching and BM25 scoring on arrays.
 """
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import threading
 import time
 import uuid
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import jieba
-from whoosh import highlight, index, query
-from whoosh.analysis import LowercaseFilter, StemFilter, StopFilter, Token, Tokenizer
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh import index
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, FieldType, Schema
+from whoosh.formats import Frequency
 from whoosh.index import LockError  # noqa: F401  (re-exported for callers)
+from whoosh.system import pack_uint
+
+from . import analysis
 
 WRITER_TIMEOUT = 2.0
-STOP_WORDS = frozenset((
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it",
-    "of", "on", "or", "that", "the", "this", "to", "with", "we", "our", "will",
-    "的", "了", "和", "与", "及", "等", "在", "是", "对", "为", "或"))
-_SKIP = re.compile(r"^[\W_]+$")
-_CJK = re.compile(r"[\u3400-\u9fff]")
-_WORD = re.compile(r"[A-Za-z][A-Za-z\-]{2,}")
 
 
-class JiebaTokenizer(Tokenizer):
-    """jieba for Chinese (and mixed) text. Indexing uses jieba's "search" mode, which also
-    emits the words inside a compound (碳化硅 inside 碳化硅衬底), so a query for the shorter
-    word finds the longer one; queries use the precise mode."""
+class Terms(FieldType):
+    """A text field whose value is the list of its terms, already analysed (see analysis.py):
+    Whoosh keeps each term's frequency and the field's length for BM25."""
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, mode="", **kwargs):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        position = start_pos
-        for word, start, end in jieba.tokenize(value, mode="search" if mode == "index"
-                                               else "default"):
-            if _SKIP.match(word) or word.isspace():
-                continue
-            token.text = word
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = word
-            if positions:
-                token.pos = position
-                position += 1
-            if chars:
-                token.startchar, token.endchar = start_char + start, start_char + end
-            yield token
+    def __init__(self):
+        self.format = Frequency()
+        self.analyzer = None
+        self.scorable = True
+        self.stored = False
+        self.unique = False
+        self.vector = None
+        self.column_type = None
 
+    def index(self, value, **kwargs):
+        if not isinstance(value, (list, tuple)):
+            raise ValueError(f"expected a list of terms, not {type(value).__name__}")
+        for term, count in Counter(value).items():
+            yield term.encode("utf-8"), count, float(count), pack_uint(count)
 
-def make_analyzer(stem: bool = True):
-    chain = JiebaTokenizer() | LowercaseFilter() | StopFilter(stoplist=STOP_WORDS, minsize=1)
-    return chain | StemFilter(cachesize=50000) if stem else chain
+    def spellable_words(self, value):
+        return iter(value)
 
+    def separate_spelling(self):
+        return False
 
-ANALYZER = make_analyzer()
 
 SCHEMA = Schema(
     id=ID(stored=True, unique=True),
     ref=ID(stored=True),
     stamp=ID(stored=True),
-    title=TEXT(analyzer=ANALYZER, stored=True, field_boost=3.0),
-    title_zh=STORED, title_en=STORED,      # the title in each language, for the command line
-    body=TEXT(analyzer=ANALYZER, stored=True),
-    spell=TEXT(analyzer=make_analyzer(stem=False), phrase=False),  # unstemmed words
+    title_zh=STORED, title_en=STORED,      # the title in each language
+    text_zh=STORED, text_en=STORED,        # the rest of the need in each language (snippets)
+    tg=Terms(), bg=Terms(),                # Chinese grams of the title / of the rest
+    tw=Terms(), bw=Terms(),                # English (Latin, digit) words of the title / rest
+    sh=Terms(),                            # adjacent word pairs (phrases)
+    spell=Terms(),                         # unstemmed English words, for "Did you mean"
     chain=ID(stored=True, sortable=True),
     chains=KEYWORD(stored=True, commas=True),
     cluster=ID(stored=True, sortable=True),
@@ -83,10 +77,18 @@ SCHEMA = Schema(
     deadline=NUMERIC(int, bits=64, stored=True, sortable=True),
     published=NUMERIC(int, bits=64, stored=True, sortable=True),
 )
-TEXT_FIELDS = ("title", "body")
-SCHEMA_VERSION = "3"     # bump when SCHEMA changes: `setup` then rebuilds the index
+SCHEMA_VERSION = "4"     # bump when SCHEMA or analysis changes: `setup` then rebuilds the index
 NO_DEADLINE = 2 ** 40
 NUMBER_MIN, NUMBER_MAX = SCHEMA["budget"].min_value, SCHEMA["budget"].max_value
+TERM_FIELDS = ("tg", "bg", "tw", "bw", "sh", "spell")
+
+
+def analysed(title: str, body: str) -> dict[str, list[str]]:
+    """The term fields of a document with this title and body text."""
+    return {"tg": analysis.grams(title), "bg": analysis.grams(body),
+            "tw": analysis.words(title), "bw": analysis.words(body),
+            "sh": analysis.shingles(title) + analysis.shingles(body),
+            "spell": analysis.spelling_words(f"{title}\n{body}")}
 
 
 class IndexUnavailable(RuntimeError):
@@ -111,6 +113,10 @@ class DocumentFailed(RuntimeError):
         self.doc_id, self.reason = doc_id, reason
 
 
+_FIELD_KINDS = {name: "number" if isinstance(f, NUMERIC) else "terms" if isinstance(f, Terms)
+                else "text" if f.indexed else "stored" for name, f in SCHEMA.items()}
+
+
 def check_document(document: dict) -> None:
     """Raise DocumentRejected unless every value fits its field. Whoosh checks a value only
     while it adds the document, after it has added the earlier fields' postings: a value it
@@ -127,17 +133,21 @@ def check_document(document: dict) -> None:
                 raise DocumentRejected(doc_id, f"{name} is not an integer: {value!r}")
             if not NUMBER_MIN <= value <= NUMBER_MAX:
                 raise DocumentRejected(doc_id, f"{name} {value} is out of range")
+        elif kind == "terms":
+            if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+                raise DocumentRejected(doc_id, f"{name} is not a list of terms")
+            _check_text(doc_id, name, "".join(value))
         elif not isinstance(value, str):
             raise DocumentRejected(doc_id, f"{name} is not text: {type(value).__name__}")
         else:
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                raise DocumentRejected(doc_id, f"{name} is not valid Unicode text") from None
+            _check_text(doc_id, name, value)
 
 
-_FIELD_KINDS = {name: "number" if isinstance(f, NUMERIC) else "text" if f.indexed
-                else "stored" for name, f in SCHEMA.items()}
+def _check_text(doc_id: str, name: str, value: str) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise DocumentRejected(doc_id, f"{name} is not valid Unicode text") from None
 
 
 # -- opening ---------------------------------------------------------------------------------
@@ -187,14 +197,14 @@ def exists(index_dir: str) -> bool:
     return _current(index_dir).exists()
 
 
-def _unreadable(index_dir: str, exc: Exception) -> IndexUnavailable:
+def unreadable(index_dir: str, exc: Exception) -> IndexUnavailable:
     detail = str(exc).splitlines()[0][:200] if str(exc) else ""
     return IndexUnavailable(f"the search index in {index_dir} cannot be read "
                             f"({type(exc).__name__}{': ' + detail if detail else ''})")
 
 
 @contextmanager
-def _reading(index_dir: str):
+def reading(index_dir: str):
     """Any failure to read the index (a corrupt or half-deleted generation) becomes one
     IndexUnavailable that names it."""
     try:
@@ -202,7 +212,7 @@ def _reading(index_dir: str):
     except IndexUnavailable:
         raise
     except Exception as exc:
-        raise _unreadable(index_dir, exc) from exc
+        raise unreadable(index_dir, exc) from exc
 
 
 def open_index(index_dir: str, create: bool = True):
@@ -212,11 +222,12 @@ def open_index(index_dir: str, create: bool = True):
         ensure_index(index_dir)
     elif not exists(index_dir):
         raise IndexUnavailable(f"the search index in {index_dir} is missing")
-    target = os.readlink(_current(index_dir))
+    with reading(index_dir):
+        target = os.readlink(_current(index_dir))
     with _open_lock:
         cached = _open.get(index_dir)
         if cached is None or cached[0] != target:
-            with _reading(index_dir):
+            with reading(index_dir):
                 cached = (target, index.open_dir(str(Path(index_dir) / target)))
             _open[index_dir] = cached
         return cached[1]
@@ -228,7 +239,7 @@ _local = threading.local()
 def shared_searcher(index_dir: str):
     """A searcher kept open between requests (per thread) and refreshed when the index
     changed: opening one costs several file opens, refreshing reuses unchanged segments."""
-    ix = open_index(index_dir)
+    ix = open_index(index_dir, create=False)
     cache = _local.__dict__.setdefault("searchers", {})
     cached = cache.get(index_dir)
     try:
@@ -240,7 +251,7 @@ def shared_searcher(index_dir: str):
             searcher = ix.searcher()
     except Exception as exc:
         cache.pop(index_dir, None)
-        raise _unreadable(index_dir, exc) from exc
+        raise unreadable(index_dir, exc) from exc
     cache[index_dir] = (ix, searcher)
     return searcher
 
@@ -345,224 +356,30 @@ def _remove_orphans(index_dir: str, keep: str) -> None:
 
 def stamps(index_dir: str) -> dict[str, tuple[str, str]]:
     """Document id → (content stamp, ref), for `verify`. The index must exist."""
-    with _reading(index_dir), open_index(index_dir, create=False).searcher() as searcher:
+    with reading(index_dir), open_index(index_dir, create=False).searcher() as searcher:
         return {fields["id"]: (fields.get("stamp", ""), fields.get("ref") or "")
                 for fields in searcher.all_stored_fields()}
 
 
-# -- searching -------------------------------------------------------------------------------
-@dataclass
-class Hit:
-    id: str
-    ref: str | None
-    title: str
-    score: float           # relevance; 0.0 when the results are sorted by a field
-    snippet: str = ""
-    matched: set[str] = field(default_factory=set)
-    title_zh: str = ""
-    title_en: str = ""
-
-
-@dataclass
-class Results:
-    total: int
-    hits: list[Hit]
-    page: int
-    pages: int
-    facets: dict[str, dict[str, int]] = field(default_factory=dict)
-    suggestion: str | None = None
-    relaxed: bool = False      # no need had every word; these have some of them
-    unsearchable: bool = False  # the query has no word that can be searched for ("!!!")
-
-
-def analyze(text: str) -> list[str]:
-    return [t.text for t in ANALYZER(text, mode="query")]
-
-
-CHAIN_NAME_SCORE = 1.0   # a need of the named chain without the words ranks below text hits
-MAX_QUERY_TERMS = 64     # groups of a query, and terms of one alternative, that are searched
-
-
-def text_query(groups: list[list[str]], chains: list[str | None] | None = None):
-    """AND over groups; a group is alternatives (the words and their translations); each
-    alternative is AND over its analysed tokens, searched in title and body. Where a group
-    names a chain (`chains[i]`), the needs classified in that chain match it too. At most
-    MAX_QUERY_TERMS groups and terms per alternative are used (Whoosh nests a matcher per
-    clause, so thousands of them exhaust the recursion limit). None: nothing to search."""
-    clauses = []
-    for position, alternatives in enumerate(groups[:MAX_QUERY_TERMS]):
-        options = []
-        chain = chains[position] if chains else None
-        if chain:
-            options.append(query.ConstantScoreQuery(query.Term("chains", chain),
-                                                    CHAIN_NAME_SCORE))
-        for text in alternatives:
-            tokens = analyze(text)[:MAX_QUERY_TERMS]
-            if tokens:
-                options.append(query.And([query.Or([query.Term(f, t) for f in TEXT_FIELDS])
-                                          for t in tokens]))
-        if options:
-            clauses.append(query.Or(options) if len(options) > 1 else options[0])
-    if not clauses:
-        return None
-    return query.And(clauses) if len(clauses) > 1 else clauses[0]
-
-
-def any_of(groups: list[list[str]], chains: list[str | None] | None = None):
-    groups = groups[:MAX_QUERY_TERMS]
-    chains = chains or [None] * len(groups)
-    parts = [q for q in (text_query([g], [c]) for g, c in zip(groups, chains))
-             if q is not None]
-    return query.Or(parts) if parts else None
-
-
-def term(fieldname: str, value: str):
-    return query.Term(fieldname, value)
-
-
-def every():
-    return query.Every()
-
-
-def all_of(queries):
-    queries = [q for q in queries if q is not None]
-    if not queries:
-        return None
-    return query.And(queries) if len(queries) > 1 else queries[0]
-
-
-def either(queries):
-    queries = [q for q in queries if q is not None]
-    return query.Or(queries) if queries else query.NullQuery
-
-
-def number_range(fieldname: str, start: int | None, end: int | None):
-    return query.NumericRange(fieldname, start, end)
-
-
-def boosted(q, boost: float):
-    q.boost = boost
-    return q
-
-
-_columns_cache: dict[str, dict[str, list]] = {}
-_merged_cache: dict[tuple, dict[str, list]] = {}
-FACET_COLUMNS = ("chain", "cluster", "budget_band", "status", "deadline")
-
-
-def _columns(searcher) -> dict[str, list]:
-    """Facet values of every document, docnum → value, read from the column store once per
-    segment (segments are immutable) and cached; a commit only adds small segments."""
-    leaves = [(leaf, offset) for leaf, offset in sorted(searcher.leaf_searchers(),
-                                                         key=lambda item: item[1])
-              if leaf.reader().doc_count_all() and leaf.reader().segment() is not None]
-    key = tuple(leaf.reader().segment().segment_id() for leaf, _offset in leaves)
-    merged = _merged_cache.get(key)
-    if merged is not None:
-        return merged
-    live = set(key)
-    for segment_id in list(_columns_cache):
-        if segment_id not in live:
-            del _columns_cache[segment_id]
-    merged = {name: [] for name in FACET_COLUMNS}
-    for (leaf, _offset), segment_id in zip(leaves, key):
-        columns = _columns_cache.get(segment_id)
-        if columns is None:
-            reader = leaf.reader()
-            columns = {name: list(reader.column_reader(name)) for name in FACET_COLUMNS}
-            _columns_cache[segment_id] = columns
-        for name in FACET_COLUMNS:
-            merged[name].extend(columns[name])
-    _merged_cache.clear()
-    _merged_cache[key] = merged
-    return merged
-
-
-def warm(index_dir: str) -> None:
-    """Open the searcher and load the facet columns now, not on the first request."""
-    _columns(shared_searcher(index_dir))
-
-
-def count_facets(searcher, docs, facets: dict) -> dict[str, dict[str, int]]:
-    """`facets`: name → (fields, function of their values giving the document's keys) or
-    name → (field, None) to count the field's values."""
-    columns = _columns(searcher)
-    counts = {}
-    for name, (fields, keys_of) in facets.items():
-        if keys_of is None:
-            counter = Counter(map(columns[fields].__getitem__, docs))
-        else:
-            arrays = [columns[f] for f in fields]
-            counter = Counter(key for doc in docs for key in keys_of(*(a[doc] for a in arrays)))
-        counts[name] = {str(k): v for k, v in counter.items() if k not in (None, "")}
-    return counts
-
-
-SORTS = {"deadline": ("deadline", False), "budget": ("budget", True),
-         "newest": ("published", True)}
-
-
-def search(index_dir: str, q, *, filter_q=None, sort: str = "relevance", page: int = 1,
-           pagelen: int = 10, facets: dict | None = None, highlight_fields=("body",),
-           with_terms: bool = False) -> Results:
-    """Run `q`, best first (or by `sort`); facet counts over every match (see count_facets)."""
-    options = {"filter": filter_q, "terms": with_terms}
-    by_field = sort in SORTS       # whoosh then gives the sort key as the score
-    if by_field:
-        fieldname, reverse = SORTS[sort]
-        options["sortedby"], options["reverse"] = fieldname, reverse
-    searcher = shared_searcher(index_dir)
-    page_obj = searcher.search_page(q, max(page, 1), pagelen=pagelen, **options)
-    results = page_obj.results
-    if highlight_fields:
-        results.fragmenter = highlight.ContextFragmenter(maxchars=220, surround=50)
-        results.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
-    hits = []
-    for hit in page_obj:
-        snippet = ""
-        for fieldname in highlight_fields or ():
-            snippet = snippet or hit.highlights(fieldname, top=2)
-        matched = {t[1].decode("utf-8") if isinstance(t[1], bytes) else str(t[1])
-                   for t in hit.matched_terms()} if with_terms else set()
-        hits.append(Hit(id=hit["id"], ref=hit.get("ref"), title=hit.get("title", ""),
-                        score=0.0 if by_field else round(float(hit.score or 0.0), 4),
-                        snippet=snippet, matched=matched, title_zh=hit.get("title_zh") or "",
-                        title_en=hit.get("title_en") or ""))
-    counts = count_facets(searcher, results.docs(), facets) if facets else {}
-    return Results(total=len(results), hits=hits, page=page_obj.pagenum,
-                   pages=page_obj.pagecount, facets=counts)
-
-
-def snippet_of(text: str, words: set[str]) -> str:
-    """Highlighted fragments of `text` (e.g. one language of a need) around `words`, the
-    analysed query terms; "" when none of them occur."""
-    if not text or not words:
-        return ""
-    return highlight.highlight(text, frozenset(words), ANALYZER,
-                               highlight.ContextFragmenter(maxchars=220, surround=50),
-                               highlight.HtmlFormatter(tagname="mark", between=" … "), top=2)
-
-
-def suggest_spelling(index_dir: str, text: str) -> str | None:
-    """"Did you mean": English words replaced by the closest indexed word, if any differ."""
-    changed, output = False, text
-    searcher = shared_searcher(index_dir)
-    reader = searcher.reader()
-    for word in set(_WORD.findall(text)):
-        lowered = word.lower()
-        if reader.frequency("spell", lowered):
-            continue
-        options = searcher.suggest("spell", lowered, limit=1, maxdist=2)
-        if options and options[0] != lowered:
-            output = re.sub(rf"\b{re.escape(word)}\b", options[0], output)
-            changed = True
-    return output if changed else None
-
-
 def doc_count(index_dir: str) -> int:
-    with _reading(index_dir):
-        return open_index(index_dir).doc_count()
+    with reading(index_dir):
+        return open_index(index_dir, create=False).doc_count()
+
+
+def has_document(index_dir: str, doc_id: str) -> bool:
+    with reading(index_dir), open_index(index_dir, create=False).searcher() as searcher:
+        return searcher.document_number(id=doc_id) is not None
+
+
+def suggest(searcher, word: str) -> str | None:
+    """The closest indexed English word to `word` (unstemmed), if any."""
+    options = searcher.suggest("spell", word, limit=1, maxdist=2)
+    return options[0] if options else None
+
+
+def has_word(searcher, word: str) -> bool:
+    return bool(searcher.reader().doc_frequency("spell", word))
 
 
 def has_cjk(text: str) -> bool:
-    return bool(_CJK.search(text or ""))
+    return analysis.has_cjk(text)

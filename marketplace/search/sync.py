@@ -31,9 +31,8 @@ from marketplace.challenges.models import PUBLIC_STATES, Challenge, Indicator, T
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.taxonomy.models import Chain, NeedChain
-from marketplace.taxonomy.queries import ensure_user_words
 
-from . import documents, engine
+from . import documents, engine, index_view
 from .models import SearchOutbox
 
 log = logging.getLogger(__name__)
@@ -51,9 +50,8 @@ def init_app(app) -> None:
         event.listen(FlaskSession, "after_soft_rollback", _after_rollback)
         app.extensions["search_hooks"] = True
     if not app.testing:
-        import jieba
-        jieba.setLogLevel(logging.WARNING)
-        jieba.initialize()   # load the dictionary now, not on the first request
+        from .lexicon import segmenter
+        segmenter().initialize()   # load jieba's dictionary now, not on the first request
         with app.app_context():
             replay_on_start()
 
@@ -181,7 +179,6 @@ def write_needs(session: Session, index_writer, ids: list[int]) -> dict[int, str
     """Write the needs' documents (delete those no longer searchable). Returns the needs that
     cannot be indexed, with the reason; nothing was written for them. DocumentFailed
     propagates: the writer must then be cancelled."""
-    ensure_user_words(session)
     needs, ranked = _load_needs(session, ids), _ranked_chains(session, ids)
     clusters = cluster_map(session)
     failed: dict[int, str] = {}
@@ -267,7 +264,7 @@ def replay_on_start() -> None:
         return
     try:
         apply_pending(current_app, timeout=0.5)
-        engine.warm(index_dir)
+        index_view.warm(index_dir)
     except engine.LockError:
         pass  # another worker is replaying it
     except (OperationalError, ProgrammingError):
@@ -286,7 +283,6 @@ def public_need_ids(session: Session) -> list[int]:
 def all_documents(session: Session, batch: int = 500, failures: dict[int, str] | None = None):
     """The documents of every public need; needs that cannot be indexed are left out (and
     added to `failures`, id → reason)."""
-    ensure_user_words(session)
     ids = [i for i in public_need_ids(session) if not failures or i not in failures]
     clusters = cluster_map(session)
     for start in range(0, len(ids), batch):

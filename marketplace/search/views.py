@@ -6,21 +6,22 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from marketplace.challenges.models import Challenge
 from marketplace.extensions import db
 from marketplace.taxonomy.queries import chain_choices
 
-from .engine import IndexUnavailable, has_cjk
-from .service import (DEADLINE_FACETS, STATUS_FACETS, SearchParams, english_snippet,
-                      query_words, search_needs)
+from .engine import IndexUnavailable
+from .service import DEADLINE_FACETS, STATUS_FACETS, SearchParams, search_needs
 
 bp = Blueprint("search", __name__)
 
 
 def _needs_in_order(ids: list[str]) -> dict[str, Challenge]:
     needs = db.session.scalars(select(Challenge).where(
-        Challenge.id.in_([int(i) for i in ids]))).unique().all()
+        Challenge.id.in_([int(i) for i in ids])).options(
+        joinedload(Challenge.organisation))).unique().all()
     return {str(need.id): need for need in needs}
 
 
@@ -36,17 +37,11 @@ def index_unavailable(error):
 @bp.route("/search")
 def index():
     params = SearchParams.from_args(request.args)
-    results = search_needs(params)
+    results = search_needs(params, locale=str(get_locale()))
     needs = _needs_in_order([hit.id for hit in results.hits])
-    visible = [hit for hit in results.hits if hit.id in needs and needs[hit.id].can_view(None)]
-    if str(get_locale()) == "en" and params.q and not has_cjk(params.q):
-        # the index mixes both languages; English readers with an English query get English
-        # fragments where the need has English text that contains the words
-        words = query_words(params.q)
-        rows = [(needs[hit.id], Markup(english_snippet(needs[hit.id], words) or hit.snippet))
-                for hit in visible]
-    else:
-        rows = [(needs[hit.id], Markup(hit.snippet)) for hit in visible]
+    # the page checks again that each need may be seen (the index holds public needs only)
+    rows = [(needs[hit.id], hit, Markup(hit.snippet)) for hit in results.hits
+            if hit.id in needs and needs[hit.id].can_view(None)]
     names = {chain.id: (chain, cluster) for chain, cluster in chain_choices()}
     return render_template("search/index.html", params=params, results=results, rows=rows,
                            names=names, status_keys=STATUS_FACETS,

@@ -27,6 +27,7 @@ class ChainTerms:
     terms_zh: list[str] = field(default_factory=list)
     terms_en: list[str] = field(default_factory=list)
     pairs: list[tuple[str, str]] = field(default_factory=list)
+    synonyms: list[list[str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,8 @@ class Classifier:
         self.chains = chains
         weights: dict[tuple[bool, str], dict[str, float]] = defaultdict(dict)
         for chain in chains:
-            terms = [*chain.terms_zh, *chain.terms_en, *(t for pair in chain.pairs for t in pair)]
+            terms = [*chain.terms_zh, *chain.terms_en, *(t for pair in chain.pairs for t in pair),
+                     *(t for terms in chain.synonyms for t in terms)]
             for term in terms:
                 key = _key(term)
                 weights[key][chain.id] = max(weights[key].get(chain.id, 0.0), 1.0)

@@ -66,6 +66,8 @@ class Chain(db.Model):
     cluster: Mapped[Cluster] = relationship(back_populates="chains")
     keywords: Mapped[list[Keyword]] = relationship(
         back_populates="chain", order_by="Keyword.id", cascade="all, delete-orphan")
+    synonym_sets: Mapped[list[SynonymSet]] = relationship(
+        back_populates="chain", order_by="SynonymSet.position", cascade="all, delete-orphan")
 
     def name(self, locale: str) -> str:
         return self.name_en if locale == "en" else self.name_zh
@@ -99,6 +101,26 @@ class Keyword(db.Model):
     __table_args__ = (
         CheckConstraint("term_zh IS NOT NULL OR term_en IS NOT NULL", name="has_term"),
     )
+
+
+class SynonymSet(db.Model):
+    """Terms that mean the same (扫描电镜 · 扫描电子显微镜 · SEM): a query for one finds the
+    others. A chain's sets are also evidence for the chain when classifying; the sets without
+    a chain (spelling variants, a general technical glossary) serve search only."""
+
+    __tablename__ = "taxonomy_synonyms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chain_id: Mapped[str | None] = mapped_column(
+        ForeignKey("taxonomy_chains.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    terms_text: Mapped[str] = mapped_column(Text)      # one term per line
+
+    chain: Mapped[Chain | None] = relationship(back_populates="synonym_sets")
+
+    @property
+    def terms(self) -> list[str]:
+        return [t for t in self.terms_text.split("\n") if t]
 
 
 class NeedChain(db.Model):

@@ -15,7 +15,7 @@ from marketplace.challenges.models import Challenge
 from marketplace.extensions import db
 
 from .classifier import Suggestion
-from .models import Chain, Cluster, Keyword, NeedChain, TaxonomyVersion
+from .models import Chain, Cluster, Keyword, NeedChain, SynonymSet, TaxonomyVersion
 from .queries import active_version, classifier
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "taxonomy-1030.yaml"
@@ -50,10 +50,11 @@ def _check_keywords(chain_id: str, words) -> None:
         return
     if not isinstance(words, dict):
         raise TaxonomyInvalid(f"keywords of {chain_id} must be a mapping")
-    unknown = sorted(set(map(str, words)) - {"pairs", "zh", "en"})
+    unknown = sorted(set(map(str, words)) - {"pairs", "zh", "en", "synonyms"})
     if unknown:
         raise TaxonomyInvalid(f"keywords of {chain_id}: unknown key {unknown[0]!r} "
-                              "(expected pairs, zh, en)")
+                              "(expected pairs, zh, en, synonyms)")
+    _check_synonyms(words.get("synonyms"), f"keywords.synonyms of {chain_id}")
     pairs = words.get("pairs")
     if pairs is not None and not isinstance(pairs, list):
         raise TaxonomyInvalid(f"keywords.pairs of {chain_id} must be a list of "
@@ -77,6 +78,23 @@ def _check_keywords(chain_id: str, words) -> None:
                                       "a term")
 
 
+def _check_synonyms(sets, what: str) -> None:
+    """synonyms: a list of sets, each a list of two or more terms."""
+    if sets is None:
+        return
+    if not isinstance(sets, list):
+        raise TaxonomyInvalid(f"{what} must be a list of term lists, not "
+                              f"{type(sets).__name__}")
+    for number, terms in enumerate(sets, start=1):
+        if not isinstance(terms, list) or any(isinstance(t, (dict, list)) for t in terms):
+            raise TaxonomyInvalid(f"{what}: entry {number} must be a list of terms, "
+                                  f"not {terms!r}")
+        if len({str(t).strip() for t in terms if str(t or "").strip()}) < 2:
+            raise TaxonomyInvalid(f"{what}: entry {number} needs two or more terms")
+        if any("\n" in str(t) for t in terms):
+            raise TaxonomyInvalid(f"{what}: entry {number}: a term is one line")
+
+
 def parse_document(text: str) -> dict:
     """The YAML document, its shape checked; every message names the cluster or chain."""
     try:
@@ -85,6 +103,7 @@ def parse_document(text: str) -> dict:
         raise TaxonomyInvalid(f"not valid YAML: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("clusters"), list):
         raise TaxonomyInvalid("the document needs a list of clusters")
+    _check_synonyms(data.get("synonyms"), "synonyms")
     seen: set[str] = set()
     clusters: set[str] = set()
     for number, cluster in enumerate(data["clusters"], start=1):
@@ -131,6 +150,18 @@ def _keywords(chain: dict) -> list[Keyword]:
     return rows
 
 
+def _synonym_sets(sets, chain_id: str | None = None) -> list[SynonymSet]:
+    rows, seen = [], set()
+    for terms in sets or []:
+        unique = list(dict.fromkeys(str(t).strip()[:120] for t in terms if str(t or "").strip()))
+        key = tuple(sorted(t.lower() for t in unique))
+        if len(unique) >= 2 and key not in seen:
+            seen.add(key)
+            rows.append(SynonymSet(chain_id=chain_id, position=len(rows),
+                                   terms_text="\n".join(unique)))
+    return rows
+
+
 def import_taxonomy(text: str, source: str, actor=None) -> TaxonomyVersion:
     """Replace the taxonomy with the document's; chains keep their ids, so owners' confirmed
     primary chains stay unless the chain is gone. Every need is classified again."""
@@ -148,8 +179,12 @@ def import_taxonomy(text: str, source: str, actor=None) -> TaxonomyVersion:
             chain.position, chain.name_zh, chain.name_en = (
                 chain_position, chain_item["zh"], chain_item["en"])
             chain.keywords = _keywords(chain_item)
+            chain.synonym_sets = _synonym_sets((chain_item.get("keywords") or {})
+                                               .get("synonyms"))
             db.session.add(chain)
             wanted_chains.add(chain.id)
+    db.session.execute(SynonymSet.__table__.delete().where(SynonymSet.chain_id.is_(None)))
+    db.session.add_all(_synonym_sets(data.get("synonyms")))
     db.session.flush()
     for chain_id in set(chains) - wanted_chains:
         db.session.execute(Challenge.__table__.update().where(
@@ -243,15 +278,19 @@ def classify_all(only_unclassified: bool = False) -> int:
 def export_document() -> dict:
     clusters = db.session.scalars(select(Cluster).order_by(Cluster.position)).all()
     version = active_version()
+    general = db.session.scalars(select(SynonymSet).where(SynonymSet.chain_id.is_(None))
+                                 .order_by(SynonymSet.position)).all()
     return {
         "version": (version.label or version.number) if version else 1,
+        "synonyms": [s.terms for s in general],
         "clusters": [{
             "id": cluster.id, "zh": cluster.name_zh, "en": cluster.name_en,
             "chains": [{
                 "id": chain.id, "zh": chain.name_zh, "en": chain.name_en,
                 "keywords": {
                     "pairs": [{"zh": k.term_zh, "en": k.term_en} for k in chain.pairs],
-                    "zh": chain.terms_zh, "en": chain.terms_en},
+                    "zh": chain.terms_zh, "en": chain.terms_en,
+                    "synonyms": [s.terms for s in chain.synonym_sets]},
             } for chain in cluster.chains],
         } for cluster in clusters],
     }

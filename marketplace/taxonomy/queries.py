@@ -12,7 +12,7 @@ from marketplace.core.types import utcnow
 from marketplace.extensions import db
 
 from .classifier import ChainTerms, Classifier
-from .models import Chain, Cluster, Keyword, NeedChain, TaxonomyVersion
+from .models import Chain, Cluster, NeedChain, SynonymSet, TaxonomyVersion
 
 _cache: dict[str, object] = {}
 _lock = threading.Lock()
@@ -31,6 +31,7 @@ class Snapshot:
     classifier: Classifier
     pairs: list[tuple[str, str]]
     cluster_of: dict[str, str]
+    synonyms: list[list[str]]        # search-only sets (spelling variants, glossary)
 
 
 def _version_key() -> str | None:
@@ -54,43 +55,16 @@ def snapshot() -> Snapshot | None:
             chains.append(ChainTerms(
                 id=chain.id, cluster_id=chain.cluster_id, name_zh=chain.name_zh,
                 name_en=chain.name_en, terms_zh=chain.terms_zh, terms_en=chain.terms_en,
-                pairs=[(k.term_zh, k.term_en) for k in chain.pairs]))
+                pairs=[(k.term_zh, k.term_en) for k in chain.pairs],
+                synonyms=[s.terms for s in chain.synonym_sets]))
         pairs = sorted({pair for chain in chains for pair in chain.pairs}
                        | {(c.name_zh, c.name_en) for c in chains})
+        general = [s.terms for s in db.session.scalars(select(SynonymSet).where(
+            SynonymSet.chain_id.is_(None)).order_by(SynonymSet.position))]
         result = Snapshot(key=key, chains=chains, classifier=Classifier(chains), pairs=pairs,
-                          cluster_of={c.id: c.cluster_id for c in chains})
+                          cluster_of={c.id: c.cluster_id for c in chains}, synonyms=general)
         _cache["snapshot"] = result
-        _register_user_words(chains)
-        _cache["user_words"] = key
         return result
-
-
-def ensure_user_words(session) -> None:
-    """Register the active taxonomy's terms with jieba before indexing, using `session`
-    (the index is written after a commit, outside the request's session). Indexing and
-    searching must segment text the same way."""
-    row = session.execute(select(TaxonomyVersion.id, TaxonomyVersion.sha256).where(
-        TaxonomyVersion.active.is_(True))).first()
-    key = f"{row.id}:{row.sha256}" if row else None
-    if key is None or _cache.get("user_words") == key:
-        return
-    terms = [ChainTerms(id="", cluster_id="", name_zh=name_zh, name_en="",
-                        terms_zh=[zh for zh, en in session.execute(
-                            select(Keyword.term_zh, Keyword.term_en).where(
-                                Keyword.chain_id == chain_id, Keyword.term_zh.is_not(None)))
-                            if zh])
-             for chain_id, name_zh in session.execute(select(Chain.id, Chain.name_zh))]
-    _register_user_words(terms)
-    _cache["user_words"] = key
-
-
-def _register_user_words(chains: list[ChainTerms]) -> None:
-    """jieba keeps compound terms (碳化硅衬底, 人形机器人) whole once they are user words."""
-    import jieba
-    for chain in chains:
-        for term in [chain.name_zh, *chain.terms_zh, *(zh for zh, _en in chain.pairs)]:
-            if term and " " not in term:
-                jieba.add_word(term, freq=2000)
 
 
 def classifier() -> Classifier | None:

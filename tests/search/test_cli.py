@@ -43,7 +43,7 @@ def test_verify_reports_drift_and_rebuild_repairs_it(runner, app, people, taxono
     with app.app_context():
         with engine.writer(app.config["INDEX_DIR"]) as index_writer:   # someone lost a write
             index_writer.delete(str(need_id))
-            index_writer.put({"id": "99999", "title": "ghost", "body": "", "status": "published"})
+            index_writer.put({"id": "99999", "title_zh": "ghost", "tg": [], "status": "published"})
     drift = runner.invoke(args=["search", "verify"])
     assert drift.exit_code == 1
     with app.app_context():

@@ -1,0 +1,232 @@
+"""How a query is read: the taxonomy's terms, synonyms and translations, then free words.
+
+The query is split into matching units (Chinese characters, English words; analysis.units)
+and scanned left to right for the longest term of the lexicon: every Chinese and English
+term of the taxonomy (chain names, keyword pairs, synonym sets of a chain, and the search-only
+synonym sets: spelling variants, abbreviations, a general technical glossary). A term found
+becomes one group whose alternatives are the term as typed and every term that shares a pair
+or a synonym set with it, and one step further (silicon carbide → 碳化硅 → SiC). Chinese
+text between terms is split into words by jieba, each its own group; so is each other
+English word. Generic words (技术, 研发, technology, development …) are optional when the
+query has other words: they rank but do not exclude (an English-only need has no 技术).
+
+"储能电池" also finds "储能锂电池": a Chinese word of three or more characters carries its
+parts (储能 + 电池), found as a near match that ranks below the exact word.
+"""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from functools import cache
+
+from . import analysis
+from .plan import FURTHER, SYNONYM, TYPED, Alternative, Group, Plan
+
+MAX_GROUPS = 64            # groups of a query that are searched
+MAX_ALTERNATIVES = 24      # alternatives of one group
+MAX_TERM_UNITS = 24        # longest lexicon term, in units
+GENERIC_ZH = frozenset((
+    "技术", "研发", "开发", "研究", "研制", "系统", "方法", "应用", "关键", "关键技术", "产业化",
+    "攻关", "工艺", "装置", "设备", "平台", "新型", "高性能", "国产化", "项目", "需求", "解决方案",
+    "方案", "提升", "实现", "基于", "用于", "面向", "及其", "以及", "相关", "领域", "行业", "产品",
+    "技术开发", "技术研发", "集成", "智能化", "高效", "先进", "新一代", "核心", "的", "和", "与",
+    "及", "等", "在", "是", "对", "为", "或", "了"))
+GENERIC_EN = frozenset(analysis.normalize_word(w) for w in (
+    "technology", "technologies", "development", "develop", "research", "system", "systems",
+    "method", "methods", "application", "applications", "key", "solution", "solutions",
+    "based", "new", "novel", "advanced", "high", "performance", "project", "need",
+    "improvement", "design", "process", "device", "devices", "equipment", "platform",
+    "using", "use", "used", "integrated", "intelligent", "smart", "efficient", "low", "next",
+    "generation", "core", "industrial", "industrialization", "localization"))
+
+
+@cache
+def segmenter():
+    """jieba, quiet (it logs its dictionary loading to stderr, which commands print)."""
+    import jieba
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+def term_key(term: str) -> tuple[str, ...]:
+    """A term as a tuple of units (breaks dropped): how it is matched against a query."""
+    return tuple(key for key, _s, _e, _cjk in analysis.units(term) if key.strip())
+
+
+class Lexicon:
+    """The taxonomy's terms for reading queries. `sets`: groups of equivalent terms (a
+    Chinese/English pair is a set of two); `chain_names`: (chain id, zh, en)."""
+
+    def __init__(self, sets: list[list[str]], chain_names: list[tuple[str, str, str]] = ()):
+        self.members: list[list[str]] = []
+        self.sets_of: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for terms in sets:
+            unique = list(dict.fromkeys(t.strip() for t in terms if t and t.strip()))
+            keyed = [(term_key(t), t) for t in unique]
+            keyed = [(k, t) for k, t in keyed if k]
+            if not keyed:
+                continue
+            index = len(self.members)
+            self.members.append([t for _k, t in keyed])
+            for key, _t in keyed:
+                if index not in self.sets_of[key]:
+                    self.sets_of[key].append(index)
+        self.chain_by_key: dict[tuple[str, ...], str] = {}
+        for chain_id, name_zh, name_en in chain_names:
+            for name in (name_zh, name_en, name_en.split("(")[0], name_zh.split("（")[0]):
+                key = term_key(name)
+                if key:
+                    self.chain_by_key.setdefault(key, chain_id)
+                    self.sets_of.setdefault(key, [])
+        self.longest = min(max((len(k) for k in self.sets_of), default=1), MAX_TERM_UNITS)
+
+    # -- expansion ------------------------------------------------------------------------
+    def equivalents(self, key: tuple[str, ...]) -> list[tuple[str, float]]:
+        """(term, weight) of every term sharing a set with `key`, then one step further."""
+        first = [t for i in self.sets_of.get(key, ()) for t in self.members[i]]
+        seen = {key} | {term_key(t) for t in first}
+        second = []
+        for term in first:
+            for i in self.sets_of.get(term_key(term), ()):
+                for other in self.members[i]:
+                    other_key = term_key(other)
+                    if other_key not in seen:
+                        seen.add(other_key)
+                        second.append(other)
+        found = {}
+        for term in first:
+            found.setdefault(term_key(term), (term, SYNONYM))
+        for term in second:
+            found.setdefault(term_key(term), (term, FURTHER))
+        found.pop(key, None)
+        return list(found.values())
+
+    # -- reading a query ------------------------------------------------------------------
+    def plan(self, text: str) -> Plan:
+        units = analysis.units(text)
+        folded = analysis.fold(text)
+        surface = text if len(folded) == len(text) else folded
+        groups: list[Group] = []
+        free: list[tuple[str, int, int, bool]] = []
+        i = 0
+        while i < len(units):
+            if not units[i][0].strip():
+                groups += self._free(free, surface)
+                free = []
+                i += 1
+                continue
+            size = self._longest_at(units, i)
+            if size:
+                groups += self._free(free, surface)
+                free = []
+                piece = units[i:i + size]
+                groups.append(self._term_group(surface[piece[0][1]:piece[-1][2]], tuple(
+                    u[0] for u in piece if u[0].strip())))
+                i += size
+            else:
+                free.append(units[i])
+                i += 1
+        groups += self._free(free, surface)
+        groups = [g for g in groups if g.alternatives][:MAX_GROUPS]
+        if any(g.required for g in groups):
+            return Plan(groups)
+        for group in groups:              # only generic words: they are the query
+            group.required = True
+        return Plan(groups)
+
+    def _longest_at(self, units, start: int) -> int:
+        """How many units (spaces included) the longest term starting here takes; 0 if
+        none. Chinese terms never cross a space, English ones cross spaces only."""
+        keys: list[str] = []
+        ends: list[int] = []
+        j = start
+        while j < len(units) and len(keys) < self.longest:
+            key, _s, _e, cjk = units[j]
+            if key == "":
+                break
+            if key == " ":
+                after = units[j + 1] if j + 1 < len(units) else None
+                if not keys or units[ends[-1]][3] or after is None or after[3] \
+                        or not after[0].strip():
+                    break
+                j += 1
+                continue
+            keys.append(key)
+            ends.append(j)
+            j += 1
+        for size in range(len(keys), 0, -1):
+            if size == 1 and units[ends[0]][3]:
+                continue       # one Chinese character is not a term (钢 stays a free word)
+            if tuple(keys[:size]) in self.sets_of:
+                return ends[size - 1] + 1 - start
+        return 0
+
+    def _term_group(self, typed: str, key: tuple[str, ...]) -> Group:
+        alternatives = [_alternative(typed, TYPED)]
+        for term, weight in self.equivalents(key)[:MAX_ALTERNATIVES - 1]:
+            alternatives.append(_alternative(term, weight))
+        return Group(label=typed.strip(), alternatives=[a for a in alternatives if a],
+                     required=not _generic(key), chain=self.chain_by_key.get(key))
+
+    def _free(self, units, surface: str) -> list[Group]:
+        """Groups of text between lexicon terms: jieba words for Chinese, a group per
+        English word."""
+        groups = []
+        chinese: list = []
+        last_span = None
+        for unit in units + [("", 0, 0, False)]:
+            if unit[3]:
+                chinese.append(unit)
+                continue
+            if chinese:
+                groups += self._chinese_words(surface[chinese[0][1]:chinese[-1][2]])
+                chinese = []
+            if unit[0] and (unit[1], unit[2]) != last_span:   # a hyphenated word: once
+                last_span = (unit[1], unit[2])
+                word = surface[unit[1]:unit[2]]
+                alt = _alternative(word, TYPED)
+                groups.append(Group(label=word, alternatives=[alt] if alt else [],
+                                    required=not _generic(tuple(alt.words) if alt else ())))
+        return groups
+
+    def _chinese_words(self, text: str) -> list[Group]:
+        groups = []
+        for word in segmenter().lcut(text, HMM=True):
+            word = word.strip()
+            if not word or word in GENERIC_ZH and len(word) == 1:
+                continue
+            alt = _alternative(word, TYPED)
+            if alt is not None:
+                groups.append(Group(label=word, alternatives=[alt],
+                                    required=word not in GENERIC_ZH))
+        return groups
+
+
+def _generic(key: tuple[str, ...]) -> bool:
+    joined = "".join(key)
+    return bool(key) and (joined in GENERIC_ZH or all(k in GENERIC_EN for k in key))
+
+
+def near_parts(word: str) -> list[str]:
+    """A Chinese word of three or more characters as its parts (储能电池 → 储能, 电池;
+    铝合金 → 铝, 合金), for a near match; [] for a shorter or mixed word."""
+    if len(word) < 3 or not all(analysis.CJK_RUN.fullmatch(c) for c in word):
+        return []
+    jieba = segmenter()
+    pieces = jieba.lcut(word, HMM=False)
+    if len(pieces) > 1:
+        return pieces
+    best, best_score = [], -1.0
+    frequencies = jieba.dt.FREQ
+    for cut in range(1, len(word)):
+        left, right = word[:cut], word[cut:]
+        score = min(frequencies.get(left, 0) if len(left) > 1 else 1,
+                    frequencies.get(right, 0) if len(right) > 1 else 1)
+        if score > best_score:
+            best, best_score = [left, right], score
+    return best
+
+
+def _alternative(term: str, weight: float) -> Alternative | None:
+    term = term.strip()
+    return Alternative.of(term, weight, near_parts(term))
