@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import yaml
 
+from marketplace.search import engine
 from marketplace.search.documents import budget_band
 from marketplace.taxonomy.classifier import ChainTerms
 from marketplace.taxonomy.operations import DEFAULT_FILE
@@ -44,8 +45,14 @@ def load_chains() -> list[ChainTerms]:
             chains.append(ChainTerms(
                 id=chain["id"], cluster_id=cluster["id"], name_zh=chain["zh"], name_en=chain["en"],
                 terms_zh=list(words.get("zh") or []), terms_en=list(words.get("en") or []),
-                pairs=[(p["zh"], p["en"]) for p in words.get("pairs") or []]))
+                pairs=[(p["zh"], p["en"]) for p in words.get("pairs") or []],
+                synonyms=[list(map(str, s)) for s in words.get("synonyms") or []]))
     return chains
+
+
+def load_synonyms() -> list[list[str]]:
+    data = yaml.safe_load(DEFAULT_FILE.read_text(encoding="utf-8"))
+    return [list(map(str, s)) for s in data.get("synonyms") or []]
 
 
 def _zh_terms(chain: ChainTerms) -> list[str]:
@@ -57,7 +64,7 @@ def _en_terms(chain: ChainTerms) -> list[str]:
 
 
 def generate(size: int, seed: int = 20261124):
-    """Yield (document for the index, row for FTS5) pairs, `size` of them."""
+    """Yield `size` documents for the index (the FTS5 comparison reads the same ones)."""
     rng = random.Random(seed)
     chains = load_chains()
     cluster_of = {c.id: c.cluster_id for c in chains}
@@ -78,13 +85,17 @@ def generate(size: int, seed: int = 20261124):
         if english:
             sentences += [f"We need {rng.choice(en)} with {rng.choice(en)} and "
                           f"{rng.choice(en)}.", *rng.sample(FILLER_EN, 2)]
-        body = "".join(sentences)
+        body = "".join(sentences[:6])
+        body_en = "".join(sentences[6:])
         budget = Decimal(rng.choice([300, 800, 1500, 3000, 6000, 12000, 30000]))
         status = rng.choice(STATUSES)
         deadline = BASE_TS + rng.randint(-30, 180) * 86400
+        title_zh, _nl, title_en = title.partition("\n")
         document = {
-            "id": f"b{number}", "ref": f"BENCH-{number:06d}", "title": title, "body": body,
-            "spell": title.split("\n")[1] if english else "", "chain": chain.id,
+            "id": f"b{number}", "ref": f"BENCH-{number:06d}",
+            **engine.analysed(title, body + "\n" + body_en),
+            "title_zh": title_zh, "title_en": title_en, "text_zh": body, "text_en": body_en,
+            "chain": chain.id,
             "chains": chain.id, "cluster": cluster_of[chain.id], "status": status,
             "budget_band": budget_band(budget), "budget": int(budget * 100),
             "deadline": deadline, "published": BASE_TS - rng.randint(0, 365) * 86400,

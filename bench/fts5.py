@@ -1,22 +1,20 @@
 """The same corpus and queries on SQLite FTS5, for comparison.
 
-Chinese has no spaces, so text is segmented with the same jieba "search" mode as the Whoosh
-index and stored space-separated; FTS5's porter + unicode61 tokenizer does the rest. Queries
-use the same expansion groups: AND over groups, OR over alternatives, a phrase per alternative.
+FTS5 gets the same terms as the Whoosh index (analysis.py: Chinese character bigrams and
+single characters, stemmed English words), space-separated, and the same query plans: AND
+over required groups, OR over alternatives, AND over an alternative's terms; bm25 ranks.
 """
 from __future__ import annotations
 
 import sqlite3
 import time
 
-import jieba
+from marketplace.search import analysis
+from marketplace.search.plan import Plan
 
-from marketplace.search.engine import STOP_WORDS
 
-
-def segment(text: str, mode: str = "search") -> str:
-    words = (w for w, _s, _e in jieba.tokenize(text, mode=mode))
-    return " ".join(w.lower() for w in words if w.strip() and w.lower() not in STOP_WORDS)
+def terms(text: str) -> str:
+    return " ".join(analysis.grams(text) + analysis.words(text))
 
 
 def build(path: str, documents) -> tuple[sqlite3.Connection, int, float]:
@@ -27,28 +25,30 @@ def build(path: str, documents) -> tuple[sqlite3.Connection, int, float]:
             cluster TEXT, status TEXT, budget_band TEXT, budget INTEGER, deadline INTEGER,
             published INTEGER);
         CREATE VIRTUAL TABLE needs_fts USING fts5(title, body, content='',
-            tokenize='porter unicode61');
+            tokenize='unicode61');
         CREATE INDEX ix_needs_chain ON needs(chain);
     """)
     started, count = time.perf_counter(), 0
     for count, doc in enumerate(documents, start=1):
+        title = "\n".join(filter(None, [doc["title_zh"], doc["title_en"]]))
+        body = "\n".join(filter(None, [doc["text_zh"], doc["text_en"]]))
         conn.execute("INSERT INTO needs VALUES (?,?,?,?,?,?,?,?,?,?,?)", (
-            count, doc["ref"], doc["title"], doc["body"], doc["chain"], doc["cluster"],
+            count, doc["ref"], title, body, doc["chain"], doc["cluster"],
             doc["status"], doc["budget_band"], doc["budget"], doc["deadline"], doc["published"]))
         conn.execute("INSERT INTO needs_fts(rowid, title, body) VALUES (?,?,?)",
-                     (count, segment(doc["title"]), segment(doc["body"])))
+                     (count, terms(title), terms(body)))
     conn.commit()
     return conn, count, time.perf_counter() - started
 
 
-def match_expression(groups: list[list[str]]) -> str:
+def match_expression(plan: Plan) -> str:
     clauses = []
-    for alternatives in groups:
+    for group in plan.required:
         options = []
-        for text in alternatives:
-            tokens = [t.replace('"', "") for t in segment(text, "default").split()]
+        for alt in group.alternatives:
+            tokens = ['"' + t.replace('"', "") + '"' for t in alt.terms]
             if tokens:
-                options.append('"' + " ".join(tokens) + '"')
+                options.append("(" + " AND ".join(tokens) + ")")
         if options:
             clauses.append("(" + " OR ".join(options) + ")")
     return " AND ".join(clauses)
@@ -56,14 +56,14 @@ def match_expression(groups: list[list[str]]) -> str:
 
 def search(conn: sqlite3.Connection, expression: str, now_ts: int, facets: bool,
            highlights: bool) -> tuple[int, list]:
-    snippet = ", snippet(needs_fts, 1, '<mark>', '</mark>', '…', 24)" if highlights else ""
     rows = conn.execute(
-        f"SELECT rowid, bm25(needs_fts, 3.0, 1.0){snippet} FROM needs_fts "
+        "SELECT rowid, bm25(needs_fts, 3.0, 1.0) FROM needs_fts "
         "WHERE needs_fts MATCH ? ORDER BY bm25(needs_fts, 3.0, 1.0) LIMIT 10",
         (expression,)).fetchall()
-    if highlights:   # the title comes from the content table (contentless FTS)
+    if highlights:   # the text comes from the content table (contentless FTS)
         ids = [row[0] for row in rows]
-        conn.execute(f"SELECT title FROM needs WHERE id IN ({','.join('?' * len(ids))})", ids)
+        conn.execute(f"SELECT title, body FROM needs WHERE id IN ({','.join('?' * len(ids))})",
+                     ids).fetchall()
     if not facets:
         return len(rows), rows
     matched = "SELECT rowid FROM needs_fts WHERE needs_fts MATCH ?"

@@ -21,8 +21,9 @@ from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
-from whoosh import index
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, FieldType, Schema
+from whoosh import columns, index
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, FieldType, Schema
 from whoosh.formats import Frequency
 from whoosh.index import LockError  # noqa: F401  (re-exported for callers)
 from whoosh.system import pack_uint
@@ -32,6 +33,18 @@ from . import analysis
 WRITER_TIMEOUT = 2.0
 
 
+class _Codec(W3Codec):
+    """Whoosh's codec without per-block length statistics: they serve Whoosh's own scorer
+    only, and computing them looked up a field length for every posting (a third of the
+    time of writing a segment). The files are the same format."""
+
+    length_stats = False
+
+
+def _codec() -> W3Codec:
+    return _Codec()
+
+
 class Terms(FieldType):
     """A text field whose value is the list of its terms, already analysed (see analysis.py):
     Whoosh keeps each term's frequency and the field's length for BM25."""
@@ -39,7 +52,7 @@ class Terms(FieldType):
     def __init__(self):
         self.format = Frequency()
         self.analyzer = None
-        self.scorable = True
+        self.scorable = True      # (also: Whoosh looks up a length column per posting)
         self.stored = False
         self.unique = False
         self.vector = None
@@ -58,28 +71,25 @@ class Terms(FieldType):
         return False
 
 
+STRING_COLUMNS = ("chain", "cluster", "status", "budget_band")     # facets and filters
+NUMBER_COLUMNS = ("budget", "deadline", "published")               # sorts and windows
 SCHEMA = Schema(
     id=ID(stored=True, unique=True),
-    ref=ID(stored=True),
-    stamp=ID(stored=True),
+    ref=STORED, stamp=STORED,
     title_zh=STORED, title_en=STORED,      # the title in each language
     text_zh=STORED, text_en=STORED,        # the rest of the need in each language (snippets)
     tg=Terms(), bg=Terms(),                # Chinese grams of the title / of the rest
     tw=Terms(), bw=Terms(),                # English (Latin, digit) words of the title / rest
     sh=Terms(),                            # adjacent word pairs (phrases)
     spell=Terms(),                         # unstemmed English words, for "Did you mean"
-    chain=ID(stored=True, sortable=True),
-    chains=KEYWORD(stored=True, commas=True),
-    cluster=ID(stored=True, sortable=True),
-    status=ID(stored=True, sortable=True),
-    budget_band=ID(stored=True, sortable=True),
-    budget=NUMERIC(int, bits=64, stored=True, sortable=True),
-    deadline=NUMERIC(int, bits=64, stored=True, sortable=True),
-    published=NUMERIC(int, bits=64, stored=True, sortable=True),
+    chains=KEYWORD(commas=True),           # the chains a need is matched by
+    # columns only (no postings): one value per document, read into arrays
+    **{name: COLUMN(columns.VarBytesColumn()) for name in STRING_COLUMNS},
+    **{name: COLUMN(columns.NumericColumn("q", default=0)) for name in NUMBER_COLUMNS},
 )
 SCHEMA_VERSION = "4"     # bump when SCHEMA or analysis changes: `setup` then rebuilds the index
 NO_DEADLINE = 2 ** 40
-NUMBER_MIN, NUMBER_MAX = SCHEMA["budget"].min_value, SCHEMA["budget"].max_value
+NUMBER_MIN, NUMBER_MAX = -(2 ** 63), 2 ** 63 - 1
 TERM_FIELDS = ("tg", "bg", "tw", "bw", "sh", "spell")
 
 
@@ -113,8 +123,15 @@ class DocumentFailed(RuntimeError):
         self.doc_id, self.reason = doc_id, reason
 
 
-_FIELD_KINDS = {name: "number" if isinstance(f, NUMERIC) else "terms" if isinstance(f, Terms)
-                else "text" if f.indexed else "stored" for name, f in SCHEMA.items()}
+_FIELD_KINDS = {name: "number" if name in NUMBER_COLUMNS else "terms" if isinstance(f, Terms)
+                else "text" if f.indexed or name in STRING_COLUMNS else "stored"
+                for name, f in SCHEMA.items()}
+
+
+def _for_whoosh(document: dict) -> dict:
+    """String columns are stored as UTF-8 bytes."""
+    return {name: value.encode("utf-8") if name in STRING_COLUMNS and isinstance(value, str)
+            else value for name, value in document.items()}
 
 
 def check_document(document: dict) -> None:
@@ -278,7 +295,7 @@ class IndexWriter:
         if self._fields is not None and not self._fields.issuperset(document):
             document = {k: v for k, v in document.items() if k in self._fields}
         try:
-            self._writer.update_document(**document)
+            self._writer.update_document(**_for_whoosh(document))
         except Exception as exc:
             raise DocumentFailed(str(document.get("id")), f"{type(exc).__name__}: {exc}") \
                 from exc
@@ -292,7 +309,7 @@ def writer(index_dir: str, timeout: float = WRITER_TIMEOUT):
     """A writer on the live index; raises LockError if another process holds it longer than
     `timeout` seconds. Commits on success, cancels on error."""
     ix = open_index(index_dir)
-    raw = ix.writer(timeout=timeout)
+    raw = ix.writer(timeout=timeout, codec=_codec())
     try:
         yield IndexWriter(raw, ix.schema.names())
     except BaseException:
@@ -309,7 +326,7 @@ def rebuild(index_dir: str, documents, procs: int = 1,
     Path(index_dir).mkdir(parents=True, exist_ok=True)
     generation = _new_generation(index_dir)
     ix = index.open_dir(str(generation))
-    raw = ix.writer(procs=procs, limitmb=256, multisegment=procs > 1)
+    raw = ix.writer(procs=procs, limitmb=256, multisegment=procs > 1, codec=_codec())
     count = 0
     try:
         for document in documents:
@@ -321,7 +338,7 @@ def rebuild(index_dir: str, documents, procs: int = 1,
                 rejected.append(problem)
                 continue
             try:
-                raw.add_document(**document)
+                raw.add_document(**_for_whoosh(document))
             except Exception as exc:
                 raise DocumentFailed(str(document.get("id")),
                                      f"{type(exc).__name__}: {exc}") from exc

@@ -18,8 +18,7 @@ from whoosh.util.numeric import byte_to_length
 
 from . import engine
 
-STRING_COLUMNS = ("chain", "cluster", "status", "budget_band")
-NUMBER_COLUMNS = ("budget", "deadline", "published")
+STRING_COLUMNS, NUMBER_COLUMNS = engine.STRING_COLUMNS, engine.NUMBER_COLUMNS
 SCORED_FIELDS = ("tg", "bg", "tw", "bw")
 CACHE_POSTINGS = 6_000_000        # postings kept per process (~50 MB)
 _EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float32))
@@ -96,7 +95,7 @@ def _segment_data(reader) -> dict:
     count = reader.doc_count_all()
     data = {"count": count}
     for name in STRING_COLUMNS:
-        data[name] = list(reader.column_reader(name)) if count else []
+        data[name] = [v.decode("utf-8") for v in reader.column_reader(name)] if count else []
     for name in NUMBER_COLUMNS:
         data[name] = np.fromiter(reader.column_reader(name), dtype=np.int64, count=count) \
             if count else np.zeros(0, np.int64)
@@ -157,6 +156,9 @@ class IndexView:
             return self.arrays.vocab[column].index(value)
         except ValueError:
             return -1
+
+    def column_value(self, column: str, docnum: int) -> str:
+        return self.arrays.vocab[column][int(self.arrays.codes[column][docnum])]
 
     def stored(self, docnum: int) -> dict:
         with engine.reading(self.index_dir):

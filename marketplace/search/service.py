@@ -143,7 +143,7 @@ def _hits(view, plan: Plan | None, ranked: ranking.Ranked, highlights: bool,
             snippet=snippet(stored, plan, locale) if highlights and plan else "",
             matched=[plan.groups[i].label for i in groups] if plan else [],
             title_zh=stored.get("title_zh") or "", title_en=stored.get("title_en") or "",
-            chain=stored.get("chain") or "",
+            chain=view.column_value("chain", docnum),
             partial=(ranked.strict > 0 and (ranked.page_start + position) >= ranked.strict)))
     return hits
 

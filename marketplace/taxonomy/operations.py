@@ -5,6 +5,7 @@ Operations flush and never commit.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import yaml
@@ -294,3 +295,46 @@ def export_document() -> dict:
             } for chain in cluster.chains],
         } for cluster in clusters],
     }
+
+
+SEPARATORS = re.compile(r"\s*[,，、|;；]\s*")
+
+
+class SynonymLineInvalid(TaxonomyInvalid):
+    def __init__(self, line: int, problem: str):
+        super().__init__(f"line {line}: {problem}")
+        self.line, self.problem = line, problem
+
+
+def parse_synonym_lines(text: str) -> list[list[str]]:
+    """What an admin types: one set per line, terms separated by commas (，、| too).
+    Raises SynonymLineInvalid (problem "too_few" or "too_long") naming the line."""
+    sets = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        terms = [t.strip() for t in SEPARATORS.split(line) if t.strip()]
+        if not terms:
+            continue
+        unique = list(dict.fromkeys(terms))
+        if len(unique) < 2:
+            raise SynonymLineInvalid(number, "too_few")
+        if any(len(t) > 120 for t in unique):
+            raise SynonymLineInvalid(number, "too_long")
+        sets.append(unique)
+    return sets
+
+
+def save_synonyms(chain_id: str | None, sets: list[list[str]], actor) -> TaxonomyVersion:
+    """Replace the synonym sets of one chain (or, with None, the search-only sets) and record
+    the result as a new taxonomy version. Search uses them at once; classification of needs
+    saved from now on too (`taxonomy reclassify` applies a chain's sets to every need)."""
+    if chain_id is not None and db.session.get(Chain, chain_id) is None:
+        raise TaxonomyInvalid(f"no chain {chain_id!r}")
+    db.session.execute(SynonymSet.__table__.delete().where(
+        SynonymSet.chain_id.is_(None) if chain_id is None else SynonymSet.chain_id == chain_id))
+    db.session.add_all(_synonym_sets(sets, chain_id))
+    db.session.flush()
+    db.session.expire_all()
+    document = export_document()
+    text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
+    source = f"synonyms of {chain_id or 'search'} edited by {getattr(actor, 'email', 'admin')}"
+    return _record_version(text, source, document, actor)

@@ -3,14 +3,18 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, g, render_template
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from marketplace.accounts.permissions import admin_required
 from marketplace.extensions import db
 
-from .models import TaxonomyVersion
+from .forms import SynonymsForm
+from .models import Chain, SynonymSet, TaxonomyVersion
+from .operations import save_synonyms
 from .queries import (ChainFigures, active_version, chain_choices, clusters_with_chains,
                       industry_map_figures, need_chains)
 
@@ -44,6 +48,29 @@ def admin_taxonomy():
         TaxonomyVersion.number.desc())).all()
     return render_template("taxonomy/admin.html", clusters=clusters_with_chains(),
                            version=active_version(), versions=versions)
+
+
+@bp.route("/admin/taxonomy/synonyms", methods=["GET", "POST"])
+@admin_required
+def edit_synonyms():
+    """Synonym sets of one chain (?chain=ID) or, without a chain, the search-only sets."""
+    chain_id = request.args.get("chain") or None
+    chain = db.session.get(Chain, chain_id) if chain_id else None
+    if chain_id and chain is None:
+        abort(404)
+    current = db.session.scalars(select(SynonymSet).where(
+        SynonymSet.chain_id.is_(None) if chain is None else SynonymSet.chain_id == chain.id)
+        .order_by(SynonymSet.position)).all()
+    form = SynonymsForm()
+    if form.validate_on_submit():
+        version = save_synonyms(chain_id, form.sets, current_user)   # who and when: kept
+        flash(_("Saved: taxonomy version %(number)d. Search uses the new sets at once.",
+                number=version.number), "success")
+        return redirect(url_for("taxonomy.edit_synonyms", chain=chain_id))
+    if request.method == "GET":
+        form.text.data = "\n".join(", ".join(s.terms) for s in current)
+    return render_template("taxonomy/synonyms.html", form=form, chain=chain,
+                           chains=chain_choices(), count=len(current))
 
 
 def chain_label(chain_id: str | None) -> str:

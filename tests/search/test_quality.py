@@ -1,0 +1,167 @@
+"""The failure classes seen on outside text (issue 8), one test each: words inside longer
+words, near compounds, bilingual coverage, abbreviations and short forms, spelling and hyphen
+variants, "Did you mean", and snippets in the reader's language."""
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from marketplace.extensions import db
+from marketplace.search.service import SearchParams, query_json, search_needs
+from marketplace.taxonomy.models import Chain
+from marketplace.taxonomy.operations import DEFAULT_FILE, import_taxonomy
+from tests.search.helpers import publish
+
+
+def _found(text: str) -> list[str]:
+    return [hit["title"] for hit in query_json(text, 10)]
+
+
+def _zh(title: str, description: str = "") -> dict:
+    return dict(title_zh=title, title_en=None, summary_zh=None, summary_en=None,
+                description_zh=description or title, description_en=None)
+
+
+def _en(title: str, description: str = "") -> dict:
+    return dict(title_zh=None, title_en=title, summary_zh=None, summary_en=None,
+                description_zh=None, description_en=description or title)
+
+
+STACK = _zh("质子交换膜燃料电池电堆国产化", "研制功率密度不低于4.5kW/L的质子交换膜燃料电池电堆。")
+CNC = _zh("五轴联动高档数控机床热误差补偿", "高档数控机床主轴热伸长实时补偿，定位精度≤3μm。")
+OTHER = _zh("光伏组件回收再利用", "退役光伏组件中银、硅、玻璃的高值回收。")
+
+
+def test_a_word_inside_a_longer_dictionary_word_is_found(ctx, people, taxonomy):
+    # the longer words are taxonomy terms (and jieba words): a search for the shorter term
+    # must still find them
+    document = yaml.safe_load(DEFAULT_FILE.read_text(encoding="utf-8"))
+    chain = document["clusters"][0]["chains"][0]
+    chain["keywords"]["pairs"] += [{"zh": "燃料电池电堆", "en": "fuel cell stack"},
+                                   {"zh": "高档数控机床", "en": "high-end CNC machine tool"},
+                                   {"zh": "质子交换膜燃料电池电堆", "en": "PEM fuel cell stack"}]
+    import_taxonomy(yaml.safe_dump(document, allow_unicode=True), "test")
+    db.session.commit()
+    publish(people, **STACK)
+    publish(people, **CNC)
+    publish(people, **OTHER)
+    assert _found("燃料电池") == [STACK["title_zh"]]
+    assert _found("电堆") == [STACK["title_zh"]]
+    assert _found("数控机床") == [CNC["title_zh"]]
+    assert _found("交换膜") == [STACK["title_zh"]]
+
+
+@pytest.mark.parametrize("query, text", [
+    ("储能电池", "储能锂电池"), ("铝合金", "铝锂合金"), ("液流电池", "全钒液流电池")])
+def test_near_compounds_meet(ctx, people, taxonomy, query, text):
+    wanted = publish(people, **_zh(f"{text}关键技术攻关", f"面向{text}的工程化研究。"))
+    publish(people, **OTHER)
+    assert _found(query)[:1] == [wanted.title_zh]
+
+
+def test_an_exact_word_ranks_above_its_near_compound(ctx, people, taxonomy):
+    near = publish(people, **_zh("储能锂电池热失控预警", "储能锂电池的热失控早期预警。"))
+    exact = publish(people, **_zh("储能电池管理系统", "储能电池的均衡与管理。"))
+    assert _found("储能电池") == [exact.title_zh, near.title_zh]
+
+
+@pytest.mark.parametrize("english, chinese", [
+    ("sodium-ion battery", "钠离子电池正极材料研发"),
+    ("solar cell", "钙钛矿太阳电池稳定性提升"),
+    ("solar cell", "高效太阳能电池片金属化"),
+    ("flow battery", "全钒液流电池电解液"),
+    ("electron microscope", "场发射扫描电子显微镜研制"),
+    ("electron microscope", "透射电镜样品台国产化"),
+    ("electric vehicle", "电动汽车热管理系统"),
+    ("fuel cell stack", "燃料电池电堆双极板"),
+])
+def test_everyday_english_words_find_chinese_needs(ctx, people, taxonomy, english, chinese):
+    wanted = publish(people, **_zh(chinese))
+    publish(people, **OTHER)
+    assert _found(english) == [wanted.title_zh], english
+
+
+@pytest.mark.parametrize("chinese, english", [
+    ("钠离子电池", "Hard carbon anodes for sodium-ion batteries"),
+    ("液流电池", "Membranes for vanadium redox flow batteries"),
+    ("电子显微镜", "Field-emission electron microscope column"),
+    ("新能源汽车", "Thermal management for electric vehicles"),
+])
+def test_chinese_words_find_english_needs(ctx, people, taxonomy, chinese, english):
+    wanted = publish(people, **_en(english))
+    publish(people, **OTHER)
+    assert _found(chinese) == [wanted.title_en], chinese
+
+
+@pytest.mark.parametrize("query, title", [
+    ("扫描电镜", "场发射扫描电子显微镜电子光学系统"),
+    ("扫描电子显微镜", "国产扫描电镜探测器"),
+    ("SEM", "国产扫描电镜探测器"),
+    ("光模块", "800G光收发模块硅光芯片"),
+    ("optical module", "800G光模块DSP芯片"),
+    ("大模型", "面向工业质检的大语言模型微调"),
+    ("LLM", "工业知识大模型推理加速"),
+])
+def test_abbreviations_and_short_forms(ctx, people, taxonomy, query, title):
+    wanted = publish(people, **_zh(title))
+    publish(people, **OTHER)
+    assert _found(query) == [wanted.title_zh], query
+
+
+@pytest.mark.parametrize("query, text", [
+    ("carbon fibre", "High-modulus carbon fiber for aerospace"),
+    ("carbon fiber", "High-modulus carbon fibre for aerospace"),
+    ("aluminium alloy", "Aluminum alloy die casting for battery trays"),
+    ("aluminum alloys", "Aluminium-alloy die casting for battery trays"),
+    ("lithium ion battery", "Recycling lithium-ion batteries"),
+    ("lithium-ion batteries", "Recycling of lithium ion battery packs"),
+    ("eVTOL", "e-VTOL airframe certification"),
+    ("e-VTOL", "eVTOL tilt-rotor flight control"),
+    ("optimisation", "Process optimization of wafer bonding"),
+    ("centre", "A machining center with five axes"),
+])
+def test_spelling_hyphen_and_plural_variants_meet(ctx, people, taxonomy, query, text):
+    wanted = publish(people, **_en(text))
+    publish(people, **_en("Perovskite solar module encapsulation"))
+    assert _found(query) == [wanted.title_en], query
+
+
+@pytest.mark.parametrize("query", ["synthetic biology", "CAR-T", "hot ion implantation SiC"])
+def test_no_did_you_mean_when_every_word_was_found(ctx, people, taxonomy, query):
+    publish(people, **_en("Synthetic biology chassis strains",
+                          "Synthetic biology platform for CAR-T vectors; hot ion "
+                          "implantation of SiC power devices."))
+    results = search_needs(SearchParams(q=query))
+    assert results.total == 1 and results.suggestion is None
+
+
+def test_did_you_mean_only_when_the_correction_finds_more(ctx, people, taxonomy):
+    publish(people, **_en("Sulfide electrolyte for solid-state cells"))
+    assert search_needs(SearchParams(q="sulfyde electrolyte")).suggestion == \
+        "sulfide electrolyte"
+    # a word that no need has and no indexed word resembles: no suggestion
+    assert search_needs(SearchParams(q="qqqzzz electrolyte")).suggestion is None
+
+
+def test_chinese_page_shows_chinese_snippets_for_a_chinese_query(app, people, taxonomy, client):
+    with app.app_context():
+        publish(people, title_zh="碳化硅外延片缺陷控制", title_en="SiC epitaxy defects",
+                summary_zh="降低碳化硅外延缺陷。", summary_en="Fewer SiC epitaxy defects.",
+                description_zh="碳化硅外延层基平面位错密度低于0.1/cm²。",
+                description_en="Silicon carbide epitaxial layers with fewer than 0.1 BPD/cm².")
+    client.set_cookie("lang", "zh")
+    page = client.get("/search?q=碳化硅").get_data(as_text=True)
+    snippet = page[page.index('class="snippet"'):][:400]
+    assert re.search(r"<mark>碳化硅</mark>", snippet) and "Silicon" not in snippet
+    client.set_cookie("lang", "en")
+    page = client.get("/search?q=碳化硅").get_data(as_text=True)
+    snippet = page[page.index('class="snippet"'):][:400]
+    assert re.search(r"<mark>(SiC|Silicon carbide)</mark>", snippet) and "碳化硅" not in snippet
+
+
+def test_every_chain_pairs_forty_english_terms(ctx, taxonomy):
+    for chain in db.session.scalars(db.select(Chain)):
+        english = {k.term_en.lower() for k in chain.pairs}
+        assert len(english) >= 40, (chain.id, len(english))
