@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: run dev test test-postgres bench setup translations translations-update clean
+.PHONY: run dev test test-postgres bench bench-web setup translations translations-update clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ test-postgres: $(STAMP) translations
 
 bench: $(STAMP) translations
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Pages under load (gunicorn, wrk) beside a hello-world app; BENCH_ARGS="--needs 100000" for
+# the large run. Writes bench/results-web.json; see README "Web benchmark".
+bench-web: $(STAMP) translations
+	$(BIN)/python -m bench.web $(BENCH_ARGS)
 
 # Developers: extract new messages and merge them into the catalogues.
 translations-update: $(STAMP)

@@ -37,7 +37,7 @@ BASE_TS = 1_790_000_000          # a fixed "now" for the corpus (late 2026)
 
 
 def load_chains() -> list[ChainTerms]:
-    data = yaml.safe_load(DEFAULT_FILE.read_text(encoding="utf-8"))
+    data = yaml.load(DEFAULT_FILE.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     chains = []
     for cluster in data["clusters"]:
         for chain in cluster["chains"]:
@@ -51,7 +51,7 @@ def load_chains() -> list[ChainTerms]:
 
 
 def load_synonyms() -> list[list[str]]:
-    data = yaml.safe_load(DEFAULT_FILE.read_text(encoding="utf-8"))
+    data = yaml.load(DEFAULT_FILE.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     return [list(map(str, s)) for s in data.get("synonyms") or []]
 
 

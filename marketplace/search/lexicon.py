@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from functools import cache
+from functools import cache, lru_cache
 
 from . import analysis
 from .plan import FURTHER, SYNONYM, TYPED, Alternative, Group, Plan
@@ -25,6 +25,8 @@ from .plan import FURTHER, SYNONYM, TYPED, Alternative, Group, Plan
 MAX_GROUPS = 64            # groups of a query that are searched
 MAX_ALTERNATIVES = 24      # alternatives of one group
 MAX_TERM_UNITS = 24        # longest lexicon term, in units
+CHAIN_NAME_SCORE = 0.5     # a need of the chain a query word names, without the word
+CHAIN_TERM_SCORE = 0.3     # a need of the one chain whose keyword the query word is
 GENERIC_ZH = frozenset((
     "技术", "研发", "开发", "研究", "研制", "系统", "方法", "应用", "关键", "关键技术", "产业化",
     "攻关", "工艺", "装置", "设备", "平台", "新型", "高性能", "国产化", "项目", "需求", "解决方案",
@@ -48,6 +50,7 @@ def segmenter():
     return jieba
 
 
+@lru_cache(maxsize=100_000)
 def term_key(term: str) -> tuple[str, ...]:
     """A term as a tuple of units (breaks dropped): how it is matched against a query."""
     return tuple(key for key, _s, _e, _cjk in analysis.units(term) if key.strip())
@@ -57,7 +60,8 @@ class Lexicon:
     """The taxonomy's terms for reading queries. `sets`: groups of equivalent terms (a
     Chinese/English pair is a set of two); `chain_names`: (chain id, zh, en)."""
 
-    def __init__(self, sets: list[list[str]], chain_names: list[tuple[str, str, str]] = ()):
+    def __init__(self, sets: list[list[str]], chain_names: list[tuple[str, str, str]] = (),
+                 chain_terms: list[tuple[str, list[str]]] = ()):
         self.members: list[list[str]] = []
         self.sets_of: dict[tuple[str, ...], list[int]] = defaultdict(list)
         for terms in sets:
@@ -78,6 +82,17 @@ class Lexicon:
                 if key:
                     self.chain_by_key.setdefault(key, chain_id)
                     self.sets_of.setdefault(key, [])
+        # a term of exactly one chain's keywords also finds that chain's needs (ranked below
+        # the needs that have the words): 3D打印 finds a need about 激光选区熔化
+        owners: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for chain_id, terms in chain_terms:
+            for term in terms:
+                key = term_key(term)
+                if key:
+                    owners[key].add(chain_id)
+                    self.sets_of.setdefault(key, [])
+        self.chain_of_term = {key: next(iter(chains)) for key, chains in owners.items()
+                              if len(chains) == 1}
         self.longest = min(max((len(k) for k in self.sets_of), default=1), MAX_TERM_UNITS)
 
     # -- expansion ------------------------------------------------------------------------
@@ -87,6 +102,8 @@ class Lexicon:
         seen = {key} | {term_key(t) for t in first}
         second = []
         for term in first:
+            if _acronym(term):        # ADC: antibody-drug conjugate, or a converter? not
+                continue              # a bridge to a second meaning
             for i in self.sets_of.get(term_key(term), ()):
                 for other in self.members[i]:
                     other_key = term_key(other)
@@ -165,8 +182,11 @@ class Lexicon:
         alternatives = [_alternative(typed, TYPED)]
         for term, weight in self.equivalents(key)[:MAX_ALTERNATIVES - 1]:
             alternatives.append(_alternative(term, weight))
+        named = self.chain_by_key.get(key)
+        owner = None if named else self.chain_of_term.get(key)
         return Group(label=typed.strip(), alternatives=[a for a in alternatives if a],
-                     required=not _generic(key), chain=self.chain_by_key.get(key))
+                     required=not _generic(key), chain=named or owner,
+                     chain_score=CHAIN_NAME_SCORE if named else CHAIN_TERM_SCORE)
 
     def _free(self, units, surface: str) -> list[Group]:
         """Groups of text between lexicon terms: jieba words for Chinese, a group per
@@ -200,6 +220,13 @@ class Lexicon:
                 groups.append(Group(label=word, alternatives=[alt],
                                     required=word not in GENERIC_ZH))
         return groups
+
+
+def _acronym(term: str) -> bool:
+    """A short all-letters abbreviation (ADC, SEM, PET): often several things at once."""
+    compact = term.replace("-", "")
+    return compact.isascii() and compact.isalnum() and len(compact) <= 5 and \
+        sum(c.isupper() for c in compact) >= 2
 
 
 def _generic(key: tuple[str, ...]) -> bool:

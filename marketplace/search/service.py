@@ -34,7 +34,9 @@ def lexicon_from(snap) -> Lexicon:
     sets = [list(pair) for pair in snap.pairs]
     sets += [list(s) for chain in snap.chains for s in chain.synonyms]
     sets += [list(s) for s in snap.synonyms]
-    return Lexicon(sets, [(c.id, c.name_zh, c.name_en) for c in snap.chains])
+    return Lexicon(sets, [(c.id, c.name_zh, c.name_en) for c in snap.chains],
+                   [(c.id, [*c.terms_zh, *c.terms_en, *(t for p in c.pairs for t in p),
+                            *(t for s in c.synonyms for t in s)]) for c in snap.chains])
 
 
 def lexicon() -> Lexicon:

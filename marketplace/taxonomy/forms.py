@@ -1,18 +1,29 @@
-"""The admin's synonym editor."""
+"""Form helpers of the taxonomy: the chain select box used by the need form and profiles,
+and the admin's synonym editor."""
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import TextAreaField
+from wtforms import SelectChoice, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from .operations import SynonymLineInvalid, parse_synonym_lines
+from .queries import chain_choices
 
-MAX_TEXT = 200_000
+MAX_SYNONYM_TEXT = 200_000
+
+
+def chain_select_choices() -> list[SelectChoice]:
+    """The chains for a select box, in the viewer's language, with "not confirmed" first."""
+    locale = str(get_locale() or "zh")
+    return [SelectChoice("", _l("Not confirmed yet")), *(
+        SelectChoice(chain.id, chain.name(locale), optgroup=cluster.name(locale))
+        for chain, cluster in chain_choices())]
 
 
 class SynonymsForm(FlaskForm):
-    text = TextAreaField(_l("Synonym sets"), validators=[Length(max=MAX_TEXT)],
+    text = TextAreaField(_l("Synonym sets"), validators=[Length(max=MAX_SYNONYM_TEXT)],
                          description=_l("One set per line; separate the terms with commas, "
                                         "e.g. 扫描电镜, 扫描电子显微镜, SEM, scanning electron "
                                         "microscope"))

@@ -99,7 +99,7 @@ def _check_synonyms(sets, what: str) -> None:
 def parse_document(text: str) -> dict:
     """The YAML document, its shape checked; every message names the cluster or chain."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=yaml.CSafeLoader)   # libyaml: 20× faster
     except yaml.YAMLError as exc:
         raise TaxonomyInvalid(f"not valid YAML: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("clusters"), list):
@@ -163,6 +163,14 @@ def _synonym_sets(sets, chain_id: str | None = None) -> list[SynonymSet]:
     return rows
 
 
+def _delete_synonyms(chain_id: str | None) -> None:
+    for row in db.session.scalars(select(SynonymSet).where(
+            SynonymSet.chain_id.is_(None) if chain_id is None
+            else SynonymSet.chain_id == chain_id)):
+        db.session.delete(row)
+    db.session.flush()
+
+
 def import_taxonomy(text: str, source: str, actor=None) -> TaxonomyVersion:
     """Replace the taxonomy with the document's; chains keep their ids, so owners' confirmed
     primary chains stay unless the chain is gone. Every need is classified again."""
@@ -184,7 +192,7 @@ def import_taxonomy(text: str, source: str, actor=None) -> TaxonomyVersion:
                                                .get("synonyms"))
             db.session.add(chain)
             wanted_chains.add(chain.id)
-    db.session.execute(SynonymSet.__table__.delete().where(SynonymSet.chain_id.is_(None)))
+    _delete_synonyms(None)
     db.session.add_all(_synonym_sets(data.get("synonyms")))
     db.session.flush()
     for chain_id in set(chains) - wanted_chains:
@@ -329,8 +337,7 @@ def save_synonyms(chain_id: str | None, sets: list[list[str]], actor) -> Taxonom
     saved from now on too (`taxonomy reclassify` applies a chain's sets to every need)."""
     if chain_id is not None and db.session.get(Chain, chain_id) is None:
         raise TaxonomyInvalid(f"no chain {chain_id!r}")
-    db.session.execute(SynonymSet.__table__.delete().where(
-        SynonymSet.chain_id.is_(None) if chain_id is None else SynonymSet.chain_id == chain_id))
+    _delete_synonyms(chain_id)
     db.session.add_all(_synonym_sets(sets, chain_id))
     db.session.flush()
     db.session.expire_all()

@@ -79,8 +79,8 @@ def test_an_exact_word_ranks_above_its_near_compound(ctx, people, taxonomy):
 ])
 def test_everyday_english_words_find_chinese_needs(ctx, people, taxonomy, english, chinese):
     wanted = publish(people, **_zh(chinese))
-    publish(people, **OTHER)
-    assert _found(english) == [wanted.title_zh], english
+    publish(people, **OTHER)          # (a photovoltaic need: may follow for "solar cell")
+    assert _found(english)[:1] == [wanted.title_zh], english
 
 
 @pytest.mark.parametrize("chinese, english", [
@@ -128,13 +128,15 @@ def test_spelling_hyphen_and_plural_variants_meet(ctx, people, taxonomy, query, 
     assert _found(query) == [wanted.title_en], query
 
 
-@pytest.mark.parametrize("query", ["synthetic biology", "CAR-T", "hot ion implantation SiC"])
+@pytest.mark.parametrize("query", ["synthetic biology", "CAR-T", "ion implantation SiC"])
 def test_no_did_you_mean_when_every_word_was_found(ctx, people, taxonomy, query):
-    publish(people, **_en("Synthetic biology chassis strains",
-                          "Synthetic biology platform for CAR-T vectors; hot ion "
-                          "implantation of SiC power devices."))
+    # the needs say it in Chinese; an English need nearby has look-alike words
+    publish(people, **_zh("合成生物底盘菌株构建", "合成生物学底盘细胞的高通量构建。"))
+    publish(people, **_zh("CAR-T细胞治疗实体瘤", "嵌合抗原受体T细胞治疗实体瘤。"))
+    publish(people, **_zh("碳化硅高温离子注入机", "碳化硅功率器件离子注入工艺装备。"))
+    publish(people, **_en("Car seat synthesis", "Synthesis of car seat foams; ion beams."))
     results = search_needs(SearchParams(q=query))
-    assert results.total == 1 and results.suggestion is None
+    assert results.total >= 1 and results.suggestion is None, query
 
 
 def test_did_you_mean_only_when_the_correction_finds_more(ctx, people, taxonomy):
