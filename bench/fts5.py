@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 import time
 
-from marketplace.search import analysis
+from marketplace.core import text as analysis
 from marketplace.search.plan import Plan
 
 

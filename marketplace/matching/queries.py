@@ -9,7 +9,7 @@ from sqlalchemy import select
 from marketplace.accounts.models import Role, User, UserRole
 from marketplace.challenges.models import Challenge
 from marketplace.extensions import db
-from marketplace.search import analysis
+from marketplace.core import text as analysis
 from marketplace.search.documents import strong_chains
 from marketplace.search.plan import Alternative, Group, Plan
 from marketplace.search.service import lexicon, open_filters, search_plan

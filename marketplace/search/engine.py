@@ -28,7 +28,7 @@ from whoosh.formats import Frequency
 from whoosh.index import LockError  # noqa: F401  (re-exported for callers)
 from whoosh.system import pack_uint
 
-from . import analysis
+from marketplace.core import text as analysis
 
 WRITER_TIMEOUT = 2.0
 

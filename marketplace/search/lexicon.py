@@ -19,7 +19,7 @@ import logging
 from collections import defaultdict
 from functools import cache, lru_cache
 
-from . import analysis
+from marketplace.core import text as analysis
 from .plan import FURTHER, SYNONYM, TYPED, Alternative, Group, Plan
 
 MAX_GROUPS = 64            # groups of a query that are searched

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import analysis
+from marketplace.core import text as analysis
 
 TYPED, SYNONYM, FURTHER = 1.0, 0.9, 0.8     # weight of an alternative by how it was reached
 

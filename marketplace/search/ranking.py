@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import analysis
+from marketplace.core import text as analysis
 from .index_view import IndexView
 from .plan import Alternative, Group, Plan
 

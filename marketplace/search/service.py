@@ -12,7 +12,9 @@ from flask import current_app
 from marketplace.core.types import utcnow
 from marketplace.taxonomy.queries import snapshot
 
-from . import analysis, engine, index_view, ranking, snippets
+from marketplace.core import text as analysis
+
+from . import engine, index_view, ranking, snippets
 from .lexicon import Lexicon
 from .plan import Hit, Plan, Results
 

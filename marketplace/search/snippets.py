@@ -5,7 +5,7 @@ import re
 
 from markupsafe import escape
 
-from . import analysis
+from marketplace.core import text as analysis
 from .plan import Plan
 
 FRAGMENT = 110         # characters per fragment

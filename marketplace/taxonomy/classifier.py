@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+
+from marketplace.core import text as analysis
 
 TITLE_WEIGHT = 3.0
 NAME_WEIGHT = 2.0      # the chain's own name is strong evidence
 MIN_SCORE = 0.01       # chains below this share of the evidence are not listed
+PROFILE_WEIGHT = 0.5   # the likeness of the text to each chain's vocabulary, beside the terms
 
 
 @dataclass
@@ -92,9 +95,50 @@ class Classifier:
             key: {chain_id: w * math.log(1 + total / len(owners)) * self._length_factor(key)
                   for chain_id, w in owners.items()}
             for key, owners in weights.items() if key[1]}
+        self._profiles(chains)
         self.zh_terms = {key[1] for key in self.weights if key[0]}
         self.zh_max = max((len(t) for t in self.zh_terms), default=0)
         self.en_terms = {key[1] for key in self.weights if not key[0]}
+
+    def _profiles(self, chains: list[ChainTerms]) -> None:
+        """Each chain's vocabulary as a vector of Chinese bigrams and English words (tf-idf
+        over the chains): a need that shares pieces of a chain's terms without any whole
+        term (驱动电机 for 电机控制器, "hairpin stator") still leans towards it."""
+        counts = {}
+        for chain in chains:
+            bag: Counter = Counter()
+            for term in [chain.name_zh, chain.name_en, *chain.terms_zh, *chain.terms_en,
+                         *(t for pair in chain.pairs for t in pair),
+                         *(t for terms in chain.synonyms for t in terms)]:
+                bag.update(analysis.required_grams(term))
+                bag.update(analysis.words(term))
+            counts[chain.id] = bag
+        frequency: Counter = Counter()
+        for bag in counts.values():
+            frequency.update(bag.keys())
+        total = max(len(chains), 1)
+        self.idf = {term: math.log(1 + total / n) for term, n in frequency.items()}
+        self.profile_terms: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for chain_id, bag in counts.items():
+            vector = {t: (1 + math.log(n)) * self.idf[t] for t, n in bag.items()}
+            norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+            for term, value in vector.items():
+                self.profile_terms[term].append((chain_id, value / norm))
+
+    def likeness(self, title: str, description: str) -> dict[str, float]:
+        """Cosine of the text (title counted three times) with each chain's vocabulary."""
+        bag: Counter = Counter()
+        for text, factor in ((title, TITLE_WEIGHT), (description, 1.0)):
+            for term in analysis.grams(text) + analysis.words(text):
+                if term in self.idf and len(term) > 1:
+                    bag[term] += factor
+        vector = {t: (1 + math.log(n)) * self.idf[t] for t, n in bag.items()}
+        norm = math.sqrt(sum(v * v for v in vector.values()))
+        likeness: dict[str, float] = defaultdict(float)
+        for term, value in vector.items():
+            for chain_id, weight in self.profile_terms[term]:
+                likeness[chain_id] += value * weight / norm
+        return likeness
 
     @staticmethod
     def _length_factor(key: tuple[bool, str]) -> float:
@@ -144,6 +188,12 @@ class Classifier:
         total = sum(scores.values())
         if not total:
             return []
+        likeness = self.likeness(title, description)
+        alike = sum(likeness.values())
+        if alike:
+            scores = {chain_id: score / total + PROFILE_WEIGHT * likeness.get(chain_id, 0.0)
+                      / alike for chain_id, score in scores.items()}
+            total = sum(scores.values())
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         result = [Suggestion(chain_id, round(score / total, 4), tuple(sorted(matched[chain_id])))
                   for chain_id, score in ranked if score / total >= MIN_SCORE]
