@@ -140,18 +140,25 @@ def _near(terms: _Terms, alt: Alternative):
 
 
 def _group(terms: _Terms, group: Group, view: IndexView):
-    found = np.zeros(view.n, dtype=bool)
+    """(has the words, has them or something related, score): related is a near match of a
+    Chinese word's parts, or a need of the chain the word names or belongs to."""
+    exact = np.zeros(view.n, dtype=bool)
     score = np.zeros(view.n, dtype=np.float32)
     for alt in group.alternatives:
-        for alt_found, alt_score in ([_alternative(terms, alt)]
-                                     + ([_near(terms, alt)] if alt.near else [])):
-            found |= alt_found
-            np.maximum(score, alt_score * alt.weight, out=score)
+        alt_found, alt_score = _alternative(terms, alt)
+        exact |= alt_found
+        np.maximum(score, alt_score * alt.weight, out=score)
+    related = exact.copy()
+    for alt in group.alternatives:
+        if alt.near:
+            near_found, near_score = _near(terms, alt)
+            related |= near_found
+            np.maximum(score, near_score * alt.weight, out=score)
     if group.chain:
         chain = terms.present("chains", group.chain)
-        found |= chain
+        related |= chain
         np.maximum(score, np.where(chain, group.chain_score, 0).astype(np.float32), out=score)
-    return found & view.live, score
+    return exact & view.live, related & view.live, score
 
 
 def filter_mask(view: IndexView, filters: Filters, now_ts: int) -> np.ndarray:
@@ -288,13 +295,15 @@ def evaluate(view: IndexView, plan: Plan | None, filters: Filters, *, sort: str 
     allowed = filter_mask(view, filters, now_ts)
     terms = _Terms(view)
     required = plan.required if plan else []
-    found_count = np.zeros(view.n, dtype=np.int16)
+    exact_count = np.zeros(view.n, dtype=np.int16)     # required groups with the words
+    found_count = np.zeros(view.n, dtype=np.int16)     # … with the words or related ones
     total = np.zeros(view.n, dtype=np.float32)
     found_by_group, missing = [], []
     for index, group in enumerate(plan.groups if plan else []):
-        found, score = _group(terms, group, view)
+        exact, found, score = _group(terms, group, view)
         found_by_group.append(found)
         if group.required:
+            exact_count += exact
             found_count += found
             total += score
             if not found.any():
@@ -307,16 +316,19 @@ def evaluate(view: IndexView, plan: Plan | None, filters: Filters, *, sort: str 
         strict_mask = allowed & (found_count > 0)
         partial_mask = np.zeros(view.n, dtype=bool)
     else:
-        strict_mask = allowed & (found_count == len(required))
+        # needs with every word first; then needs with every word or a related one, then
+        # needs with some (not for a field order, when needs with every word exist)
+        strict_mask = allowed & (exact_count == len(required))
         partial_mask = allowed & (found_count > 0) & ~strict_mask
-        if not partial or (strict_mask.any() and (sort in SORTS or len(required) < 2)):
+        if not partial or (strict_mask.any() and sort in SORTS):
             partial_mask[:] = False
     strict_docs = np.flatnonzero(strict_mask)
     partial_docs = np.flatnonzero(partial_mask)
     wanted = page * pagelen
     ordered = _ordered(view, plan, strict_docs, total, sort, wanted)
     if len(ordered) < wanted and len(partial_docs):
-        keys = found_count[partial_docs].astype(np.float32)
+        keys = (found_count[partial_docs] * (len(required) + 1)
+                + exact_count[partial_docs]).astype(np.float32)
         rest = _ordered(view, plan, partial_docs, total, sort, wanted - len(ordered), keys)
         ordered = np.concatenate([ordered, rest])
     page_docs = ordered[(page - 1) * pagelen:wanted]

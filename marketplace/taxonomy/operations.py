@@ -225,10 +225,18 @@ def _record_version(text: str, source: str, data: dict, actor) -> TaxonomyVersio
 
 
 def load_default_if_missing() -> TaxonomyVersion | None:
-    """What `setup` does: the shipped taxonomy, unless one is loaded already."""
-    if active_version() is not None:
-        return None
-    return import_taxonomy(DEFAULT_FILE.read_text(encoding="utf-8"), DEFAULT_FILE.name)
+    """What `setup` does: the shipped taxonomy, unless one is loaded already; and a newer
+    shipped taxonomy (more keywords, synonym sets) when the active one is an older shipped
+    one, unchanged since. A taxonomy the office imported or edited is never replaced."""
+    text = DEFAULT_FILE.read_text(encoding="utf-8")
+    active = active_version()
+    if active is None:
+        return import_taxonomy(text, DEFAULT_FILE.name)
+    shipped = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if active.source == DEFAULT_FILE.name and active.loaded_by_id is None \
+            and active.sha256 != shipped:
+        return import_taxonomy(text, DEFAULT_FILE.name)
+    return None
 
 
 def need_text(need: Challenge) -> tuple[str, str]:

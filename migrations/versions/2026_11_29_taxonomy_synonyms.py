@@ -7,7 +7,7 @@ Create Date: 2026-11-29
 A set of terms that find each other in search. Sets with a chain are also evidence for that
 chain when classifying; sets without one (spelling variants, a general technical glossary)
 serve search only. The taxonomy document carries them (`synonyms:` at the top and
-`keywords.synonyms:` per chain); `setup` reloads the default taxonomy when it gained them.
+`keywords.synonyms:` per chain); `setup` loads the newer default taxonomy when the active one is an older, unedited default.
 """
 from alembic import op
 import sqlalchemy as sa

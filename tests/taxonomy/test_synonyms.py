@@ -95,3 +95,20 @@ def test_chain_synonyms_page_and_permissions(client, auth, people, taxonomy, app
     assert client.post("/admin/taxonomy/synonyms", data={"text": "x, y"}).status_code == 403
     auth.logout()
     assert client.get("/admin/taxonomy/synonyms").status_code == 302     # log in first
+
+
+def test_setup_brings_an_older_shipped_taxonomy_up_to_date_but_keeps_the_offices_own(ctx):
+    document = yaml.safe_load(operations.DEFAULT_FILE.read_text(encoding="utf-8"))
+    del document["synonyms"]                     # what an earlier release shipped
+    operations.import_taxonomy(yaml.safe_dump(document, allow_unicode=True),
+                               operations.DEFAULT_FILE.name)
+    db.session.commit()
+    assert _sets() == []
+    assert operations.load_default_if_missing() is not None      # the newer shipped file
+    db.session.commit()
+    assert len(_sets()) > 100
+    assert operations.load_default_if_missing() is None          # up to date: nothing
+    operations.import_taxonomy(yaml.safe_dump(document, allow_unicode=True), "office.yaml")
+    db.session.commit()
+    assert operations.load_default_if_missing() is None          # the office's list stays
+    assert _sets() == []
