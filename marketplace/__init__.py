@@ -23,13 +23,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
 
     from . import models  # noqa: F401  (registers every table on the metadata)
-    from .core import i18n, web
+    from .core import i18n, pagecache, web
 
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    i18n.install_template_gettext(app)
     web.init_app(app)
+    pagecache.init_app(app)
     for module in _EXTENSION_MODULES:  # index sync, mail delivery, deadline and award sweeps
         import_module(f"{__name__}.{module}").init_app(app)
     for module in _BLUEPRINT_MODULES:

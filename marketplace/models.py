@@ -1,4 +1,5 @@
 """Imports every model so that the metadata (and Alembic) sees all tables."""
+from marketplace.core.pagecache import DataVersion  # noqa: F401
 from marketplace.accounts.models import LoginAttempt, Organisation, User, UserRole  # noqa: F401
 from marketplace.challenges.models import (Attachment, Challenge, Indicator,  # noqa: F401
                                            TermsAcceptance, Transition)

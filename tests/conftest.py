@@ -81,6 +81,9 @@ def _clean_tables(request):
         engine.clear(app.config["INDEX_DIR"])
         # ids restart with the tables on PostgreSQL, so mail files named by id must go too
         shutil.rmtree(app.config["MAIL_OUTBOX_DIR"], ignore_errors=True)
+        # the emptied tables restart the data version: cached pages and figures must go
+        from marketplace.core import pagecache
+        pagecache.reset()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import (CheckConstraint, ForeignKey, Integer, Numeric, String, Text,
+from sqlalchemy import (CheckConstraint, ForeignKey, Index, Integer, Numeric, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -108,6 +108,10 @@ class Challenge(db.Model):
         CheckConstraint("budget_wan IS NULL OR budget_wan >= 0", name="budget_not_negative"),
         CheckConstraint("period_months IS NULL OR period_months > 0", name="period_positive"),
         CheckConstraint("title_zh IS NOT NULL OR title_en IS NOT NULL", name="has_title"),
+        # the public list: filtered by status, ordered by deadline, newest or budget
+        Index("ix_challenges_status_deadline", "status", "deadline", "id"),
+        Index("ix_challenges_status_published_at", "status", "published_at", "id"),
+        Index("ix_challenges_status_budget_wan", "status", "budget_wan", "id"),
     )
 
     # -- reading -------------------------------------------------------------------------

@@ -67,13 +67,35 @@ def public_needs_query(filters: NeedFilters) -> Select:
         days = DEADLINE_WINDOWS[filters.deadline_within]
         query = query.where(Challenge.deadline > now,
                             Challenge.deadline <= now + timedelta(days=days))
+    # public needs always have a deadline and a publication time; a budget is optional and
+    # goes last (SQLite sorts NULL last in DESC by itself, and only then uses the index)
     if filters.sort == "budget":
-        query = query.order_by(Challenge.budget_wan.desc().nulls_last(), Challenge.id.desc())
+        budget = Challenge.budget_wan.desc()
+        query = query.order_by(budget if _sqlite() else budget.nulls_last(),
+                               Challenge.id.desc())
     elif filters.sort == "newest":
-        query = query.order_by(Challenge.published_at.desc().nulls_last(), Challenge.id.desc())
+        query = query.order_by(Challenge.published_at.desc(), Challenge.id.desc())
     else:
-        query = query.order_by(Challenge.deadline.asc().nulls_last(), Challenge.id)
+        query = query.order_by(Challenge.deadline.asc(), Challenge.id)
     return query
+
+
+def _sqlite() -> bool:
+    from marketplace.extensions import db
+    return db.engine.dialect.name == "sqlite"
+
+
+def count_public_needs(filters: NeedFilters) -> int:
+    """How many needs the list shows: a count over the indexed columns (no row is read),
+    kept until public data changes or the minute turns."""
+    from sqlalchemy import func
+
+    from marketplace.core.pagecache import cached_figures
+    from marketplace.extensions import db
+    statement = public_needs_query(filters).order_by(None).with_only_columns(
+        func.count(Challenge.id))
+    key = f"needs:{filters.status}:{filters.budget}:{filters.deadline_within}"
+    return cached_figures(key, lambda: db.session.scalar(statement))
 
 
 def organisation_needs(organisation_id: int) -> Select:

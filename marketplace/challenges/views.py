@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.accounts.models import Role
+from marketplace.core.pagecache import cached_page
 from marketplace.core.timefmt import program_zone
 from marketplace.core.uploads import UploadRejected, send_stored, store_upload
 from marketplace.extensions import db
@@ -14,19 +15,23 @@ from marketplace.extensions import db
 from . import operations
 from .forms import EXTRA_INDICATOR_ROWS, ActionForm, AttachmentForm, NeedForm
 from .models import Attachment, Challenge
-from .queries import NeedFilters, organisation_needs, public_needs_query
+from .queries import NeedFilters, count_public_needs, organisation_needs, public_needs_query
 
 bp = Blueprint("challenges", __name__)
 
 
 @bp.route("/needs/")
+@cached_page
 def index():
     filters = NeedFilters.from_args(request.args)
-    page = db.paginate(public_needs_query(filters), per_page=12, max_per_page=50)
+    page = db.paginate(public_needs_query(filters), per_page=12, max_per_page=50,
+                       count=False)
+    page.total = count_public_needs(filters)
     return render_template("challenges/index.html", page=page, filters=filters)
 
 
 @bp.route("/needs/<int:need_id>")
+@cached_page
 def detail(need_id: int):
     need = db.get_or_404(Challenge, need_id)
     if not need.can_view(current_user):

@@ -7,21 +7,24 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from marketplace.challenges.models import Challenge
 from marketplace.challenges.queries import NeedFilters, public_needs_query
 from marketplace.extensions import db
 
 from .i18n import LOCALES, remember_locale
+from .pagecache import cached_figures, cached_page
 
 bp = Blueprint("core", __name__)
 
 
 @bp.route("/")
+@cached_page
 def home():
     open_needs = public_needs_query(NeedFilters(status="open", sort="newest"))
     latest = db.session.scalars(open_needs.limit(6)).all()
-    open_rows = open_needs.order_by(None).subquery()
-    totals = db.session.execute(select(
-        func.count(open_rows.c.id), func.coalesce(func.sum(open_rows.c.budget_wan), 0))).one()
+    totals = cached_figures("home:open", lambda: tuple(db.session.execute(
+        open_needs.order_by(None).with_only_columns(
+            func.count(Challenge.id), func.coalesce(func.sum(Challenge.budget_wan), 0))).one()))
     return render_template("home.html", latest=latest, open_count=totals[0],
                            open_budget=totals[1])
 

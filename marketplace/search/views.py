@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from marketplace.challenges.models import Challenge
+from marketplace.core.pagecache import cached_page
 from marketplace.extensions import db
 from marketplace.taxonomy.queries import chain_choices
 
@@ -35,6 +36,7 @@ def index_unavailable(error):
 
 
 @bp.route("/search")
+@cached_page
 def index():
     params = SearchParams.from_args(request.args)
     results = search_needs(params, locale=str(get_locale()))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from marketplace.challenges.models import Challenge, NeedStatus
 from marketplace.core.types import utcnow
@@ -73,7 +74,8 @@ def classifier() -> Classifier | None:
 
 
 def clusters_with_chains() -> list[Cluster]:
-    return db.session.scalars(select(Cluster).order_by(Cluster.position)).unique().all()
+    return db.session.scalars(select(Cluster).order_by(Cluster.position).options(
+        selectinload(Cluster.chains))).unique().all()
 
 
 def chain_choices() -> list[tuple[Chain, Cluster]]:

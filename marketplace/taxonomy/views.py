@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from marketplace.accounts.permissions import admin_required
+from marketplace.core.pagecache import cached_figures, cached_page
 from marketplace.extensions import db
 
 from .forms import SynonymsForm
@@ -23,7 +24,7 @@ bp = Blueprint("taxonomy", __name__)
 
 def industry_map() -> list[dict]:
     """Clusters → chains with open needs and budget, plus the cluster totals."""
-    figures = industry_map_figures()
+    figures = cached_figures("industry-map", industry_map_figures)
     result = []
     for cluster in clusters_with_chains():
         chains = [(chain, figures.get(chain.id, ChainFigures())) for chain in cluster.chains]
@@ -34,6 +35,7 @@ def industry_map() -> list[dict]:
 
 
 @bp.route("/industry-map")
+@cached_page
 def map_page():
     clusters = industry_map()
     return render_template("taxonomy/map.html", clusters=clusters,
