@@ -61,11 +61,12 @@ def search_queries(queries: list[dict], search) -> dict:
     """`search(text) -> [need ids]`, best first. Means overall and per kind, and the misses
     (query, relevant needs not in the first ten)."""
     totals: dict[str, list[dict]] = defaultdict(list)
-    misses = []
+    misses, first = [], {}
     for query in queries:
         relevant = set(query["relevant"])
         ranked = search(query["query"])
         result = scores(ranked, relevant)
+        first[query["id"]] = next((i + 1 for i, ref in enumerate(ranked) if ref in relevant), 0)
         totals["all"].append(result)
         totals[query.get("kind", "other")].append(result)
         lost = sorted(relevant - set(ranked[:10]))
@@ -75,7 +76,7 @@ def search_queries(queries: list[dict], search) -> dict:
     report = {kind: {metric: round(sum(r[metric] for r in results) / len(results), 4)
                      for metric in ("recall@10", "mrr", "ndcg@10")} | {"queries": len(results)}
               for kind, results in sorted(totals.items())}
-    return {"search": report, "misses": misses}
+    return {"search": report, "misses": misses, "first_relevant": first}
 
 
 def classification(needs: list[dict], model) -> dict:
@@ -105,7 +106,7 @@ def evaluate(half: str, database_url: str | None = None) -> dict:
     needs imported, then every query and every need's classification."""
     from marketplace import create_app
     from marketplace.core import migrate
-    from marketplace.search import sync
+    from marketplace.search import dictionary, sync
     from marketplace.taxonomy.operations import load_default_if_missing
     from marketplace.extensions import db
     needs, queries = load_half(half)
@@ -115,6 +116,7 @@ def evaluate(half: str, database_url: str | None = None) -> dict:
                           or f"sqlite:///{directory}/relevance.sqlite3"})
         with app.app_context():
             migrate.upgrade()
+            dictionary.build(directory)
             load_default_if_missing()
             db.session.commit()
             import_needs(needs)

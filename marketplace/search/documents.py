@@ -68,10 +68,11 @@ def _join(*parts) -> str:
     return "\n".join(filter(None, parts))
 
 
-def need_texts(need: Challenge) -> tuple[str, str, str]:
-    """(title, Chinese text, English text) of a need as the index sees them: summaries,
-    descriptions and indicators in each language; requirements and the owner where their
-    language puts them."""
+def need_texts(need: Challenge) -> tuple[str, str, str, str]:
+    """(title, Chinese text, English text, more) of a need as the index sees them:
+    summaries, descriptions and indicators in each language (what snippets are cut from),
+    requirements where their language puts them; `more` (the owner's names) is searched
+    but never shown as a snippet."""
     indicators_zh = " · ".join(" ".join(filter(None, [
         row.name, row.comparator.symbol, row.target_display, row.unit]))
         for row in need.indicators if row.name)
@@ -80,12 +81,18 @@ def need_texts(need: Challenge) -> tuple[str, str, str]:
         for row in need.indicators if row.name_en)
     requirements = plain(need.requirements)
     owner = need.organisation
-    text_zh = _join(plain(need.summary_zh), plain(need.description_zh), indicators_zh,
-                    requirements if engine.has_cjk(requirements) else "", owner.name)
-    text_en = _join(plain(need.summary_en), plain(need.description_en), indicators_en,
-                    "" if engine.has_cjk(requirements) else requirements,
-                    owner.name_en if owner.name_en != owner.name else "")
-    return _join(need.title_zh, need.title_en), text_zh, text_en
+    prose_zh = _join(plain(need.summary_zh), plain(need.description_zh))
+    prose_en = _join(plain(need.summary_en), plain(need.description_en))
+    requirements_zh = requirements if engine.has_cjk(requirements) else ""
+    requirements_en = "" if requirements_zh else requirements
+    # a language the need is written in gets its indicators and requirements as well; the
+    # rest is searched but not shown (English indicator names of a Chinese need)
+    text_zh = _join(prose_zh, indicators_zh, requirements_zh) if prose_zh else ""
+    text_en = _join(prose_en, indicators_en, requirements_en) if prose_en else ""
+    more = _join(owner.name, owner.name_en if owner.name_en != owner.name else "",
+                 "" if prose_zh else _join(indicators_zh, requirements_zh),
+                 "" if prose_en else _join(indicators_en, requirements_en))
+    return _join(need.title_zh, need.title_en), text_zh, text_en, more
 
 
 def need_document(need: Challenge, ranked: list[tuple[str, float]], cluster_of: dict[str, str]
@@ -93,10 +100,10 @@ def need_document(need: Challenge, ranked: list[tuple[str, float]], cluster_of: 
     """`ranked`: the need's classification, (chain id, score), best first."""
     chain = need.primary_chain_id or (ranked[0][0] if ranked else "")
     chains = strong_chains(need.primary_chain_id, ranked)
-    title, text_zh, text_en = need_texts(need)
+    title, text_zh, text_en, more = need_texts(need)
     document = {
         "id": str(need.id), "ref": need.ref or "",
-        **engine.analysed(title, _join(text_zh, text_en)),
+        **engine.analysed(title, _join(text_zh, text_en, more)),
         "text_zh": text_zh, "text_en": text_en,
         "chain": chain, "chains": ",".join(chains), "cluster": cluster_of.get(chain, ""),
         "status": need.status.value, "budget_band": budget_band(need.budget_wan),

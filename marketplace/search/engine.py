@@ -389,8 +389,9 @@ def has_document(index_dir: str, doc_id: str) -> bool:
 
 
 def suggest(searcher, word: str) -> str | None:
-    """The closest indexed English word to `word` (unstemmed), if any."""
-    options = searcher.suggest("spell", word, limit=1, maxdist=2)
+    """The closest indexed English word to `word` (unstemmed), if any: one letter off for a
+    short word, two for a longer one (cryo is not cny)."""
+    options = searcher.suggest("spell", word, limit=1, maxdist=1 if len(word) <= 5 else 2)
     return options[0] if options else None
 
 

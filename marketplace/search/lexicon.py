@@ -20,13 +20,14 @@ from collections import defaultdict
 from functools import cache, lru_cache
 
 from marketplace.core import text as analysis
-from .plan import FURTHER, SYNONYM, TYPED, Alternative, Group, Plan
+from .plan import DICTIONARY, FURTHER, SYNONYM, TYPED, Alternative, Group, Plan
 
 MAX_GROUPS = 64            # groups of a query that are searched
 MAX_ALTERNATIVES = 24      # alternatives of one group
 MAX_TERM_UNITS = 24        # longest lexicon term, in units
 CHAIN_NAME_SCORE = 0.5     # a need of the chain a query word names, without the word
 CHAIN_TERM_SCORE = 0.3     # a need of the one chain whose keyword the query word is
+MAX_DICTIONARY = 6         # translations taken from the general dictionary per word
 GENERIC_ZH = frozenset((
     "技术", "研发", "开发", "研究", "研制", "系统", "方法", "应用", "关键", "关键技术", "产业化",
     "攻关", "工艺", "装置", "设备", "平台", "新型", "高性能", "国产化", "项目", "需求", "解决方案",
@@ -61,7 +62,8 @@ class Lexicon:
     Chinese/English pair is a set of two); `chain_names`: (chain id, zh, en)."""
 
     def __init__(self, sets: list[list[str]], chain_names: list[tuple[str, str, str]] = (),
-                 chain_terms: list[tuple[str, list[str]]] = ()):
+                 chain_terms: list[tuple[str, list[str]]] = (), dictionary=None):
+        self.dictionary = dictionary          # the general dictionary (dictionary.py), if any
         self.members: list[list[str]] = []
         self.sets_of: dict[tuple[str, ...], list[int]] = defaultdict(list)
         for terms in sets:
@@ -93,6 +95,16 @@ class Lexicon:
                     self.sets_of.setdefault(key, [])
         self.chain_of_term = {key: next(iter(chains)) for key, chains in owners.items()
                               if len(chains) == 1}
+        # an acronym typed in lower case ("bms", "caes") is read like a word (stemmed):
+        # it finds the term too
+        for key in list(self.sets_of):
+            lower = tuple(analysis.normalize_word(k) if k.isascii() and k.isalpha() else k
+                          for k in key)
+            if lower != key and all(lower) and lower not in self.sets_of:
+                self.sets_of[lower] = self.sets_of[key]
+                for table in (self.chain_by_key, self.chain_of_term):
+                    if key in table:
+                        table.setdefault(lower, table[key])
         self.longest = min(max((len(k) for k in self.sets_of), default=1), MAX_TERM_UNITS)
 
     # -- expansion ------------------------------------------------------------------------
@@ -119,30 +131,38 @@ class Lexicon:
         return list(found.values())
 
     # -- reading a query ------------------------------------------------------------------
-    def plan(self, text: str) -> Plan:
+    def plan(self, text: str, exclude: frozenset = frozenset(), parts: bool = True) -> Plan:
+        """`exclude`: terms not to take (to split a term into the terms inside it)."""
         units = analysis.units(text)
-        folded = analysis.fold(text)
-        surface = text if len(folded) == len(text) else folded
+        plain = analysis.plain(text)
+        surface = text if len(plain) == len(text) else plain
+        boundaries = _word_boundaries(units, surface)
         groups: list[Group] = []
         free: list[tuple[str, int, int, bool]] = []
         i = 0
         while i < len(units):
             if not units[i][0].strip():
-                groups += self._free(free, surface)
-                free = []
+                following = units[i + 1] if i + 1 < len(units) else None
+                if not (units[i][0] == " " and free and not free[-1][3] and following
+                        and following[0].strip() and not following[3]):
+                    groups += self._free(free, surface)    # (free English words run on
+                    free = []                              # over spaces: phrases)
                 i += 1
                 continue
-            size = self._longest_at(units, i)
+            size = self._longest_at(units, i, boundaries, exclude)
             if size:
                 groups += self._free(free, surface)
                 free = []
                 piece = units[i:i + size]
                 groups.append(self._term_group(surface[piece[0][1]:piece[-1][2]], tuple(
-                    u[0] for u in piece if u[0].strip())))
+                    u[0] for u in piece if u[0].strip()), parts))
                 i += size
-            else:
+            else:             # a Chinese word that is no term goes whole into the free text
                 free.append(units[i])
                 i += 1
+                while i < len(units) and units[i][3] and units[i][1] not in boundaries:
+                    free.append(units[i])
+                    i += 1
         groups += self._free(free, surface)
         groups = [g for g in groups if g.alternatives][:MAX_GROUPS]
         if any(g.required for g in groups):
@@ -151,9 +171,11 @@ class Lexicon:
             group.required = True
         return Plan(groups)
 
-    def _longest_at(self, units, start: int) -> int:
+    def _longest_at(self, units, start: int, boundaries: set[int] = frozenset(),
+                    exclude: frozenset = frozenset()) -> int:
         """How many units (spaces included) the longest term starting here takes; 0 if
-        none. Chinese terms never cross a space, English ones cross spaces only."""
+        none. Chinese terms never cross a space, English ones cross spaces only, and a
+        Chinese term ends where jieba ends a word (氧化 is not a term of 二氧化碳)."""
         keys: list[str] = []
         ends: list[int] = []
         j = start
@@ -174,51 +196,96 @@ class Lexicon:
         for size in range(len(keys), 0, -1):
             if size == 1 and units[ends[0]][3]:
                 continue       # one Chinese character is not a term (钢 stays a free word)
-            if tuple(keys[:size]) in self.sets_of:
+            last = units[ends[size - 1]]
+            if last[3] and boundaries and last[2] not in boundaries:
+                continue
+            if tuple(keys[:size]) in self.sets_of and tuple(keys[:size]) not in exclude:
                 return ends[size - 1] + 1 - start
         return 0
 
-    def _term_group(self, typed: str, key: tuple[str, ...]) -> Group:
+    def _term_group(self, typed: str, key: tuple[str, ...], parts: bool = True) -> Group:
         alternatives = [_alternative(typed, TYPED)]
         for term, weight in self.equivalents(key)[:MAX_ALTERNATIVES - 1]:
             alternatives.append(_alternative(term, weight))
         named = self.chain_by_key.get(key)
         owner = None if named else self.chain_of_term.get(key)
+        inside = []
+        if parts and len(key) > 1:    # Mini-LED backlight: also Mini LED + 背光, each with
+            split = self.plan(typed, frozenset({key}), parts=False)   # its own translations
+            inside = split.required if len(split.required) > 1 else []
         return Group(label=typed.strip(), alternatives=[a for a in alternatives if a],
                      required=not _generic(key), chain=named or owner,
-                     chain_score=CHAIN_NAME_SCORE if named else CHAIN_TERM_SCORE)
+                     chain_score=CHAIN_NAME_SCORE if named else CHAIN_TERM_SCORE,
+                     parts=inside)
 
     def _free(self, units, surface: str) -> list[Group]:
-        """Groups of text between lexicon terms: jieba words for Chinese, a group per
-        English word."""
+        """Groups of text between lexicon terms: jieba words for Chinese, English words one
+        by one (or a phrase the dictionary knows: "compressed air")."""
         groups = []
         chinese: list = []
-        last_span = None
+        english: list[tuple[int, int]] = []
         for unit in units + [("", 0, 0, False)]:
             if unit[3]:
+                groups += self._english_words(english, surface)
+                english = []
                 chinese.append(unit)
                 continue
             if chinese:
                 groups += self._chinese_words(surface[chinese[0][1]:chinese[-1][2]])
                 chinese = []
-            if unit[0] and (unit[1], unit[2]) != last_span:   # a hyphenated word: once
-                last_span = (unit[1], unit[2])
-                word = surface[unit[1]:unit[2]]
-                alt = _alternative(word, TYPED)
-                groups.append(Group(label=word, alternatives=[alt] if alt else [],
-                                    required=not _generic(tuple(alt.words) if alt else ())))
+            if unit[0] and (not english or english[-1] != (unit[1], unit[2])):
+                english.append((unit[1], unit[2]))      # a hyphenated word: once
+        return groups + self._english_words(english, surface)
+
+    def _english_words(self, spans: list[tuple[int, int]], surface: str) -> list[Group]:
+        groups, i = [], 0
+        while i < len(spans):
+            size = 1
+            for length in range(min(4, len(spans) - i), 1, -1):
+                phrase = surface[spans[i][0]:spans[i + length - 1][1]]
+                if self._translations(phrase, english=True):
+                    size = length
+                    break
+            text = surface[spans[i][0]:spans[i + size - 1][1]]
+            alt = _alternative(text, TYPED)
+            if alt is not None:
+                more = [_alternative(t, DICTIONARY) for t in
+                        self._translations(text, english=True)]
+                groups.append(Group(label=text, alternatives=[alt, *filter(None, more)],
+                                    required=not _generic(alt.words)))
+            i += size
         return groups
 
+    def _translations(self, text: str, english: bool) -> list[str]:
+        """The general dictionary's translations of a word the lexicon does not know."""
+        if self.dictionary is None:
+            return []
+        found = self.dictionary.chinese(text) if english else self.dictionary.english(text)
+        return found[:MAX_DICTIONARY]
+
     def _chinese_words(self, text: str) -> list[Group]:
+        """jieba's words; characters it leaves single one after another are one unknown
+        word (铌酸锂, not 铌 + 酸 + 锂); a single character between words (制, 用) only
+        ranks."""
+        words: list[str] = []
+        singles = False               # the last word is single characters run together
+        for word in (w.strip() for w in segmenter().lcut(text, HMM=True)):
+            if len(word) == 1 and words and singles:
+                words[-1] += word
+            elif word:
+                words.append(word)
+                singles = len(word) == 1
         groups = []
-        for word in segmenter().lcut(text, HMM=True):
-            word = word.strip()
-            if not word or word in GENERIC_ZH and len(word) == 1:
+        for word in words:
+            if word in GENERIC_ZH and len(word) == 1:
                 continue
             alt = _alternative(word, TYPED)
             if alt is not None:
-                groups.append(Group(label=word, alternatives=[alt],
-                                    required=word not in GENERIC_ZH))
+                more = [_alternative(t, DICTIONARY) for t in
+                        (self._translations(word, english=False) if len(word) > 1 else [])]
+                groups.append(Group(label=word, alternatives=[alt, *filter(None, more)],
+                                    required=word not in GENERIC_ZH
+                                    and (len(word) > 1 or len(words) == 1)))
         return groups
 
 
@@ -227,6 +294,24 @@ def _acronym(term: str) -> bool:
     compact = term.replace("-", "")
     return compact.isascii() and compact.isalnum() and len(compact) <= 5 and \
         sum(c.isupper() for c in compact) >= 2
+
+
+def _word_boundaries(units, surface: str) -> set[int]:
+    """Positions where jieba starts or ends a word, in every run of Chinese characters."""
+    boundaries: set[int] = set()
+    run: list = []
+    for unit in units + [("", 0, 0, False)]:
+        if unit[3] and (not run or run[-1][2] == unit[1]):
+            run.append(unit)
+            continue
+        if run:
+            position = run[0][1]
+            boundaries.add(position)
+            for word in segmenter().lcut(surface[run[0][1]:run[-1][2]], HMM=True):
+                position += len(word)
+                boundaries.add(position)
+        run = [unit] if unit[3] else []
+    return boundaries
 
 
 def _generic(key: tuple[str, ...]) -> bool:
@@ -241,11 +326,12 @@ def near_parts(word: str) -> list[str]:
         return []
     jieba = segmenter()
     pieces = jieba.lcut(word, HMM=False)
-    if len(pieces) > 1:
+    shortest = 1 if len(word) == 3 else 2     # 铝合金 → 铝 + 合金; 二氧化碳 is not 二氧化 + 碳
+    if len(pieces) > 1 and all(len(p) >= shortest for p in pieces):
         return pieces
-    best, best_score = [], -1.0
+    best, best_score = [], 0
     frequencies = jieba.dt.FREQ
-    for cut in range(1, len(word)):
+    for cut in range(shortest, len(word) - shortest + 1):
         left, right = word[:cut], word[cut:]
         score = min(frequencies.get(left, 0) if len(left) > 1 else 1,
                     frequencies.get(right, 0) if len(right) > 1 else 1)

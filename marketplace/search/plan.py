@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 
 from marketplace.core import text as analysis
 
-TYPED, SYNONYM, FURTHER = 1.0, 0.9, 0.8     # weight of an alternative by how it was reached
+# weight of an alternative by how it was reached: as typed, a synonym or translation of
+# the taxonomy, one step further, the general dictionary
+TYPED, SYNONYM, FURTHER, DICTIONARY = 1.0, 0.9, 0.8, 0.7
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class Group:
     required: bool = True
     chain: str | None = None              # the group names this chain: its needs match too
     chain_score: float = 0.5              # what a need of that chain without the words scores
+    parts: list[Group] = field(default_factory=list)   # the terms inside a term: all of them
+                                          # found (each in any language) is a related match
 
 
 @dataclass

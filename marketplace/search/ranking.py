@@ -28,6 +28,7 @@ TITLE_WEIGHT = 3.0
 TITLE_BONUS = 2.0
 PHRASE_BONUS = 1.0
 NEAR_FACTOR = 0.5
+PARTS_FACTOR = 0.6         # the terms inside a term found, each in any language
 OPTIONAL_FACTOR = 0.5      # a generic word ("技术", "development") only adds to the score
 VERIFY = 60                # best candidates whose text is checked for the exact words
 DAY = 86400
@@ -149,6 +150,16 @@ def _group(terms: _Terms, group: Group, view: IndexView):
         exact |= alt_found
         np.maximum(score, alt_score * alt.weight, out=score)
     related = exact.copy()
+    if group.parts:
+        together = None
+        part_score = np.zeros(view.n, dtype=np.float32)
+        for part in group.parts:
+            part_exact, _related, score_of_part = _group(terms, part, view)
+            together = part_exact if together is None else together & part_exact
+            part_score += score_of_part
+        related |= together
+        np.maximum(score, np.where(together, part_score / len(group.parts) * PARTS_FACTOR,
+                                   0).astype(np.float32), out=score)
     for alt in group.alternatives:
         if alt.near:
             near_found, near_score = _near(terms, alt)

@@ -14,7 +14,7 @@ from marketplace.taxonomy.queries import snapshot
 
 from marketplace.core import text as analysis
 
-from . import engine, index_view, ranking, snippets
+from . import dictionary, engine, index_view, ranking, snippets
 from .lexicon import Lexicon
 from .plan import Hit, Plan, Results
 
@@ -25,28 +25,31 @@ MAX_PAGE = 500
 # A query is cut to its first MAX_QUERY_CHARS characters before it is read, and at most
 # lexicon.MAX_GROUPS of its words are searched.
 MAX_QUERY_CHARS = 1000
-_lexicons: dict[str, Lexicon] = {}
+_lexicons: dict[tuple, Lexicon] = {}
 
 
-def lexicon_from(snap) -> Lexicon:
+def lexicon_from(snap, general=None) -> Lexicon:
     """The lexicon of a taxonomy snapshot: pairs, synonym sets (a chain's and the search-only
-    ones) and chain names."""
+    ones) and chain names; `general`: the general dictionary, if any."""
     if snap is None:
-        return Lexicon([])
+        return Lexicon([], dictionary=general)
     sets = [list(pair) for pair in snap.pairs]
     sets += [list(s) for chain in snap.chains for s in chain.synonyms]
     sets += [list(s) for s in snap.synonyms]
     return Lexicon(sets, [(c.id, c.name_zh, c.name_en) for c in snap.chains],
                    [(c.id, [*c.terms_zh, *c.terms_en, *(t for p in c.pairs for t in p),
-                            *(t for s in c.synonyms for t in s)]) for c in snap.chains])
+                            *(t for s in c.synonyms for t in s)]) for c in snap.chains],
+                   dictionary=general)
 
 
 def lexicon() -> Lexicon:
     current = snapshot()
     key = current.key if current else ""
+    general = dictionary.for_data_dir(current_app.config.get("DATA_DIR"))
+    key = (key, id(general))
     if key not in _lexicons:
         _lexicons.clear()
-        _lexicons[key] = lexicon_from(current)
+        _lexicons[key] = lexicon_from(current, general)
     return _lexicons[key]
 
 
@@ -116,7 +119,7 @@ def run_search(index_dir: str, lex: Lexicon, params: SearchParams, pagelen: int 
                       facets=ranked.facets, relaxed=relaxed,
                       partial_total=0 if relaxed else ranked.partial,
                       missing=[plan.groups[i].label for i in ranked.missing] if plan else [])
-    if spelling and plan and ranked.missing:
+    if spelling and plan and ranked.missing and not ranked.strict:
         results.suggestion = _suggestion(view, lex, params, plan, ranked, now_ts)
     return results
 
@@ -153,20 +156,17 @@ def _hits(view, plan: Plan | None, ranked: ranking.Ranked, highlights: bool,
 
 
 def snippet(stored: dict, plan: Plan, locale: str) -> str:
-    """Highlighted fragments of the need's text in the reader's language; of its other
-    language when only that has the words; else the start of its text in the reader's
-    language (or the other one)."""
+    """Fragments of the need's text in the reader's language where it has text in that
+    language (the query's words highlighted, or else its start), otherwise of its other
+    language."""
     own, other = ("text_en", "text_zh") if locale == "en" else ("text_zh", "text_en")
-    for name in (own, other):
-        found = snippets.highlight(stored.get(name) or "", plan)
-        if found:
-            return found
-    return snippets.lead(stored.get(own) or stored.get(other) or "")
+    text = stored.get(own) or stored.get(other) or ""
+    return snippets.highlight(text, plan) or snippets.lead(text)
 
 
 def _suggestion(view, lex, params, plan, ranked, now_ts) -> str | None:
-    """"Did you mean": only when a word found nothing, only English words are corrected, and
-    only if the corrected query finds more needs."""
+    """"Did you mean": only when no need has every word and a word found nothing; only
+    English words are corrected, and only if the corrected query finds more needs."""
     output, changed = params.q, False
     searcher = view.searcher
     for index in ranked.missing:

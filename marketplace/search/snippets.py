@@ -1,4 +1,10 @@
-"""Highlighted fragments of a need's text around the words a query found."""
+"""Highlighted fragments of a need's text around the words a query found.
+
+Matching runs on the folded text (full-width to ASCII, lower case), but what is shown is
+the need's own text: 2.5×10⁶ and −30 ℃ stay as written. Fragments start and end between
+words, and a Chinese word found through its parts (储能 … 电池 for 储能电池) is marked only
+where the parts sit together.
+"""
 from __future__ import annotations
 
 import re
@@ -6,37 +12,60 @@ import re
 from markupsafe import escape
 
 from marketplace.core import text as analysis
+
 from .plan import Plan
 
 FRAGMENT = 110         # characters per fragment
 FRAGMENTS = 2
+NEAR_GAP = 4           # characters allowed between the parts of a near match
 _WORDS = re.compile(r"[a-z0-9]+(?:[.-][a-z0-9]+)*")
+_BREAK = re.compile(r"[\s\-/,;:]+")
 
 
-def patterns(plan: Plan) -> tuple[list[str], set[str]]:
-    """(Chinese strings to find, English terms to find) of every alternative."""
-    chinese: set[str] = set()
+def _folded_with_origin(text: str) -> tuple[str, list[int]]:
+    """The folded text, and for each of its characters the index in `text` it came from."""
+    pieces, origin = [], []
+    for index, char in enumerate(text):
+        folded = analysis.fold(char)
+        pieces.append(folded)
+        origin.extend([index] * len(folded))
+    return "".join(pieces), origin
+
+
+def _occurrences(folded: str, pattern: str):
+    start = folded.find(pattern)
+    while start >= 0:
+        yield start, start + len(pattern)
+        start = folded.find(pattern, start + len(pattern))
+
+
+def _near_spans(folded: str, parts: list[str]):
+    for start, end in _occurrences(folded, parts[0]):
+        position, ok = end, True
+        for part in parts[1:]:
+            at = folded.find(part, position)
+            if at < 0 or at - position > NEAR_GAP:
+                ok = False
+                break
+            position = at + len(part)
+        if ok:
+            yield start, position
+
+
+def _spans(folded: str, plan: Plan) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
     english: set[str] = set()
     for group in plan.groups:
         for alt in group.alternatives:
             for run in analysis.cjk_runs(alt.text):
-                chinese.add(run)
-            chinese.update(p for p in alt.near if len(p) > 1)
+                spans += _occurrences(folded, run)
+            if alt.near:
+                spans += _near_spans(folded, [analysis.fold(p) for p in alt.near])
             english.update(alt.words)
-    return sorted(chinese, key=len, reverse=True), english
-
-
-def _spans(folded: str, chinese: list[str], english: set[str]) -> list[tuple[int, int]]:
-    spans = []
-    for pattern in chinese:
-        start = folded.find(pattern)
-        while start >= 0:
-            spans.append((start, start + len(pattern)))
-            start = folded.find(pattern, start + len(pattern))
     if english:
         for match in _WORDS.finditer(folded):
             pieces = [match.group()] + match.group().split("-")
-            if any(analysis.normalize_word(p) in english for p in pieces if p):
+            if any(analysis.normalize_word(p) in english or p in english for p in pieces if p):
                 spans.append((match.start(), match.end()))
     spans.sort()
     merged: list[tuple[int, int]] = []
@@ -46,6 +75,19 @@ def _spans(folded: str, chinese: list[str], english: set[str]) -> list[tuple[int
         else:
             merged.append((start, end))
     return merged
+
+
+def _between_words(text: str, left: int, right: int) -> tuple[int, int]:
+    """Move a window's edges off the middle of a Latin word."""
+    if 0 < left < len(text) and text[left - 1].isalnum() and text[left].isascii() \
+            and text[left].isalnum():
+        found = _BREAK.search(text, left, min(len(text), left + 30))
+        left = found.end() if found else left
+    if 0 < right < len(text) and text[right - 1].isascii() and text[right - 1].isalnum() \
+            and text[right].isalnum():
+        breaks = [m.start() for m in _BREAK.finditer(text, max(left, right - 30), right)]
+        right = breaks[-1] if breaks and breaks[-1] > left else right
+    return left, right
 
 
 def _windows(spans, length: int) -> list[tuple[int, int]]:
@@ -70,28 +112,31 @@ def highlight(text: str, plan: Plan) -> str:
     of them occurs."""
     if not text or not plan:
         return ""
-    folded = analysis.fold(text)
-    shown = text if len(folded) == len(text) else folded
-    spans = _spans(folded, *patterns(plan))
+    folded, origin = _folded_with_origin(text)
+    spans = [(origin[s], origin[e - 1] + 1) for s, e in _spans(folded, plan)]
     if not spans:
         return ""
     fragments = []
-    for left, right in _windows(spans, len(shown)):
+    for left, right in _windows(spans, len(text)):
+        left, right = _between_words(text, left, right)
         out, position = [], left
         for start, end in spans:
             if start < left or end > right:
                 continue
-            out.append(str(escape(shown[position:start])))
-            out.append(f"<mark>{escape(shown[start:end])}</mark>")
+            out.append(str(escape(text[position:start])))
+            out.append(f"<mark>{escape(text[start:end])}</mark>")
             position = end
-        out.append(str(escape(shown[position:right])))
+        out.append(str(escape(text[position:right])))
         fragment = "".join(out).strip()
-        fragments.append(("…" if left > 0 else "") + fragment + ("…" if right < len(shown)
-                                                                  else ""))
+        fragments.append(("…" if left > 0 else "") + fragment
+                         + ("…" if right < len(text) else ""))
     return " ".join(fragments)
 
 
 def lead(text: str, length: int = 2 * FRAGMENT) -> str:
     """The start of a text, for a need whose text in the reader's language lacks the words."""
     text = " ".join((text or "").split())
-    return str(escape(text[:length] + ("…" if len(text) > length else "")))
+    if len(text) > length:
+        cut = _between_words(text, 0, length)[1]
+        return str(escape(text[:cut])) + "…"
+    return str(escape(text))

@@ -167,3 +167,48 @@ def test_every_chain_pairs_forty_english_terms(ctx, taxonomy):
     for chain in db.session.scalars(db.select(Chain)):
         english = {k.term_en.lower() for k in chain.pairs}
         assert len(english) >= 40, (chain.id, len(english))
+
+
+# -- found by an outside tester ---------------------------------------------------------------
+def test_an_acronym_is_not_read_as_a_plural(ctx, people, taxonomy):
+    caes = publish(people, **_en("CAES plant with salt caverns",
+                                 "Compressed air energy storage (CAES), 300 MW."))
+    publish(people, **_en("CAE solver for crash simulation", "A CAE solver."))
+    assert _found("CAES")[:1] == [caes.title_en]
+
+
+def test_words_the_taxonomy_lacks_are_translated_by_the_general_dictionary(ctx, people,
+                                                                         taxonomy):
+    methanol = publish(people, **_en("CO2 hydrogenation to methanol",
+                                     "Copper catalysts for methanol synthesis from CO2."))
+    organoid = publish(people, **_zh("肝脏类器官药物筛选平台", "类器官高通量药物筛选。"))
+    publish(people, **OTHER)
+    assert _found("甲醇")[:1] == [methanol.title_en]
+    assert _found("organoid")[:1] == [organoid.title_zh]
+    assert _found("hydrofluoric acid") == []         # no need has it: nothing, not noise
+
+
+def test_a_term_inside_an_unknown_word_does_not_split_it(ctx, people, taxonomy):
+    wanted = publish(people, **_zh("二氧化碳捕集与利用", "燃煤电厂二氧化碳捕集。"))
+    publish(people, **_zh("钛合金表面微弧氧化处理", "氧化膜厚度大于20μm，碳含量低。"))
+    assert _found("二氧化碳") == [wanted.title_zh]
+    assert _found("铌酸锂") == []                    # not 铌 + 酸 + 锂 anywhere
+
+
+def test_snippets_show_the_needs_own_text(app, people, taxonomy, client):
+    with app.app_context():
+        publish(people, **_zh("高温轴承寿命提升", "在-30℃至150℃下，DN值大于2.5×10⁶，轴承寿命提升。"))
+        publish(people, **_en("Bearing fatigue testing rig", "A rig for bearing fatigue tests."))
+    client.set_cookie("lang", "zh")
+    page = client.get("/search?q=轴承").get_data(as_text=True)
+    assert "-30℃至150℃" in page and "2.5×10⁶" in page and "-30°c" not in page
+    # an English-only need on the Chinese page: its English text, never the owner's name
+    snippets = re.findall(r'class="snippet">(.*?)</p>', page, re.S)
+    assert any("fatigue tests" in s for s in snippets)
+    assert not any(s.strip().startswith("苏州") for s in snippets)
+
+
+def test_no_did_you_mean_when_a_need_has_every_word(ctx, people, taxonomy):
+    publish(people, **_en("Cryo-TEM sample holder", "A cryo-TEM holder for frozen samples."))
+    results = search_needs(SearchParams(q="cryo-TEM holder"))
+    assert results.total == 1 and results.suggestion is None

@@ -191,3 +191,14 @@ def test_english_readers_get_english_snippets(app, people, taxonomy, client):
     client.set_cookie("lang", "zh")
     page = client.get("/search?q=silicon+carbide").get_data(as_text=True)
     assert re.search(r"<mark[^>]*>碳化硅</mark>", page[page.index('class="snippet"'):][:600])
+
+
+def test_an_unknown_filter_can_be_removed_and_a_missing_budget_says_so(client, people,
+                                                                       taxonomy, app):
+    with app.app_context():
+        publish(people, **{**SIC, "title_zh": "无预算的碳化硅需求"}, budget_wan=None)
+    page = client.get("/search?q=碳化硅&chain=no-such-chain").get_data(as_text=True)
+    assert "✕ no-such-chain" in page                       # a chip that removes it
+    assert 'href="/search?q=' in page
+    page = client.get("/search?q=碳化硅").get_data(as_text=True)
+    assert "Not stated" in page
