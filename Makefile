@@ -19,9 +19,12 @@ translations: $(STAMP)
 setup: $(STAMP) translations
 	$(BIN)/flask --app wsgi setup --demo
 
+# the web server and, beside it, the background worker (deadlines, reminders, awards, mail)
 run: setup
-	@echo "Serving on http://127.0.0.1:5000  (Ctrl+C to stop)"
-	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - wsgi:app
+	@echo "Serving on http://127.0.0.1:5000 with the background worker  (Ctrl+C to stop)"
+	@$(BIN)/flask --app wsgi worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - wsgi:app
 
 dev: setup
 	$(BIN)/flask --app wsgi run --debug --port 5000

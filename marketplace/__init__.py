@@ -40,21 +40,23 @@ def create_app(test_config: dict | None = None) -> Flask:
     for module, name in _CLI_GROUPS:
         group = getattr(import_module(f"{__name__}.{module}"), name)
         if name not in _CLI_WITHOUT_SCHEMA:
-            for subcommand in group.commands.values():
+            for subcommand in getattr(group, "commands", {group.name: group}).values():
                 if not getattr(subcommand, "_schema_checked", False):
                     require_schema(subcommand)._schema_checked = True
         app.cli.add_command(group)
     return app
 
 
-_EXTENSION_MODULES = ("search.sync", "notifications.mail", "notifications.sweep", "review.cli")
+_EXTENSION_MODULES = ("search.sync", "notifications.mail", "challenges.periodic",
+                      "notifications.sweep", "review.cli")
 _BLUEPRINT_MODULES = (
     "core.views", "accounts.views", "challenges.views", "admin.views", "search.views",
     "taxonomy.views", "matching.views", "bids.views", "qa.views", "notifications.views",
     "review.views", "audit.views",
 )
 _CLI_GROUPS = (
-    ("core.cli", "setup_command"), ("core.cli", "migrations_cli"), ("accounts.cli", "users_cli"),
+    ("core.cli", "setup_command"), ("core.cli", "migrations_cli"), ("core.cli", "worker_command"),
+    ("accounts.cli", "users_cli"),
     ("challenges.cli", "challenges_cli"), ("search.cli", "search_cli"),
     ("taxonomy.cli", "taxonomy_cli"), ("notifications.cli", "notifications_cli"),
     ("audit.cli", "audit_cli"), ("review.cli", "review_cli"),

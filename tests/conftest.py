@@ -78,7 +78,6 @@ def _clean_tables(request):
             else:
                 for table in tables:
                     conn.execute(text(f"DELETE FROM {table}"))
-        app.extensions.pop("deadline_sweep_at", None)
         from marketplace.search import engine  # the index mirrors the (now empty) tables
         engine.clear(app.config["INDEX_DIR"])
         # ids restart with the tables on PostgreSQL, so mail files named by id must go too

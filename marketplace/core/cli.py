@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 
 from marketplace.extensions import db
 
-from . import migrate
+from . import migrate, periodic
 
 
 @click.command("setup")
@@ -65,3 +65,24 @@ def downgrade_command(revision: str) -> None:
 def revision_command(message: str) -> None:
     """Autogenerate a revision; read and edit it by hand before committing."""
     migrate.revision(message)
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Run every periodic task once, then stop.")
+@click.option("--interval", default=periodic.INTERVAL_SECONDS, show_default=True,
+              type=click.FloatRange(1, 3600), help="Seconds between runs.")
+@with_appcontext
+def worker_command(once: bool, interval: float) -> None:
+    """The background worker: closes needs at their deadline, sends deadline reminders and
+    closing notices, finalises awards after publicity, delivers mail. `make run` starts one
+    beside the web server; run one per installation (each task is idempotent)."""
+    app = current_app._get_current_object()
+
+    def report(done: dict) -> None:
+        click.echo(" · ".join(f"{name} {count}" for name, count in done.items() if count))
+    if once:
+        report(periodic.run_once(app))
+        return
+    click.echo(f"Worker running every {interval:g} s (Ctrl+C to stop).")
+    app.config["MAIL_SEND_AFTER_COMMIT"] = "off"     # its "mail" task delivers: no thread
+    periodic.run_forever(app, interval, report)

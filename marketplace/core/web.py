@@ -1,7 +1,6 @@
 """Request lifecycle: one commit per request, security headers, template helpers."""
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 
 from flask import Flask, g, render_template
@@ -15,8 +14,6 @@ from marketplace.extensions import db, login_manager
 from .markdown import render_markdown
 from .timefmt import format_in_zone, program_zone, viewer_zone
 
-SWEEP_INTERVAL_SECONDS = 30
-
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
 
@@ -27,7 +24,6 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.user_loader(_load_user)
 
-    app.before_request(_sweep_deadlines)
     app.after_request(_commit_and_secure)
     app.teardown_request(_rollback_on_error)
     app.jinja_env.filters["markdown"] = render_markdown
@@ -70,25 +66,6 @@ def _load_user(user_id: str):
     if not user_id.isdigit():
         return None
     return db.session.get(User, int(user_id))
-
-
-def _sweep_deadlines() -> None:
-    """Record closings of needs past their deadline, at most every few seconds per process."""
-    from flask import current_app
-    last = current_app.extensions.get("deadline_sweep_at", 0.0)
-    if time.monotonic() - last < SWEEP_INTERVAL_SECONDS:
-        return
-    current_app.extensions["deadline_sweep_at"] = time.monotonic()
-    from marketplace.challenges.operations import close_expired
-    try:
-        changed = close_expired()
-        for hook in current_app.extensions.get("deadline_sweep_hooks", ()):
-            changed += hook()
-        if changed:
-            db.session.commit()
-    except Exception:  # a sweep must never break the request it rides on
-        db.session.rollback()
-        current_app.logger.exception("deadline sweep failed")
 
 
 def _commit_and_secure(response):

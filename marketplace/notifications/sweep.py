@@ -1,13 +1,24 @@
-"""Hook the reminders into the per-process deadline sweep (marketplace.core.web)."""
+"""Deadline reminders and closing notices, and mail delivery, as periodic work of the
+worker (marketplace.core.periodic)."""
 from __future__ import annotations
 
 from flask import Flask
 
+from marketplace.core import periodic
 
-def _sweep_hook() -> int:
+
+def _reminders() -> int:
     from .events import sweep
     return sweep()
 
 
+def _mail(app: Flask):
+    def deliver() -> int:
+        from .mail import deliver_now
+        return sum(deliver_now(app).values())
+    return deliver
+
+
 def init_app(app: Flask) -> None:
-    app.extensions.setdefault("deadline_sweep_hooks", []).append(_sweep_hook)
+    periodic.register(app, "reminders", _reminders)
+    periodic.register(app, "mail", _mail(app))

@@ -5,6 +5,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from marketplace.core import periodic
 from marketplace.extensions import db
 
 
@@ -42,5 +43,5 @@ def _sweep_hook() -> int:
 
 
 def init_app(app: Flask) -> None:
-    """Finalise decisions from the per-process sweep (marketplace.core.web), as needs close."""
-    app.extensions.setdefault("deadline_sweep_hooks", []).append(_sweep_hook)
+    """Finalise decisions whose publicity ended, as periodic work of the worker."""
+    periodic.register(app, "finalise", _sweep_hook)

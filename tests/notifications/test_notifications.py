@@ -98,7 +98,7 @@ def test_closing_is_notified_to_bidders_and_owner_once(app, client, runner):
     submitted(app, a)
     set_deadline(app, a.need_id, utcnow() - timedelta(minutes=1))
     runner.invoke(args=["notifications", "remind"])
-    client.get("/")  # the per-process sweep runs the same, idempotently
+    runner.invoke(args=["worker", "--once"])  # the worker runs the same, idempotently
     closed = _notes(app, NotificationKind.need_closed)
     assert {n.user_id for n in closed} == {a.team_id, a.teammate_id, a.owner_id}
 
@@ -114,11 +114,14 @@ def test_send_command_delivers_what_is_due(app, runner, monkeypatch):
     assert all(e.status == EmailStatus.sent for e in _emails(app))
 
 
-def test_the_request_sweep_sends_reminders_without_cron(app, client):
+def test_the_worker_sends_reminders_and_no_request_does(app, client, runner):
     a = arena(app)
     start(app, a)
     set_deadline(app, a.need_id, utcnow() + timedelta(hours=30))
-    client.get("/")
+    client.get("/")                          # periodic work never rides on a request
+    assert _notes(app, NotificationKind.deadline_3d) == []
+    result = runner.invoke(args=["worker", "--once"])
+    assert result.exit_code == 0 and "reminders 2" in result.output, result.output
     assert {n.user_id for n in _notes(app, NotificationKind.deadline_3d)} == {
         a.team_id, a.teammate_id}
 
