@@ -44,9 +44,14 @@ def import_command(file: Path) -> None:
     a record whose id is that of an imported need replaces it. Nothing is written if any row
     is bad.
     """
-    try:
-        counts = needs_io.import_needs(file)
-        db.session.commit()
+    app = current_app._get_current_object()
+    config = app.config
+    deferred = config.get("SEARCH_APPLY_AFTER_COMMIT", True)
+    config["SEARCH_APPLY_AFTER_COMMIT"] = False   # indexed in large segments (the outbox
+    try:                                          # keeps every change meanwhile)
+        with _indexer(app, file):
+            counts = needs_io.import_needs(file, after_batch=db.session.commit)
+            db.session.commit()
     except needs_io.ImportFailed as failed:
         db.session.rollback()
         for error in failed.errors:
@@ -55,11 +60,37 @@ def import_command(file: Path) -> None:
                             "Import failed: %(num)d errors; nothing was imported.",
                             len(failed.errors)), err=True)
         sys.exit(1)
+    finally:
+        config["SEARCH_APPLY_AFTER_COMMIT"] = deferred
+    index_imported(app)
     click.echo(ngettext(
         "Imported %(num)d need (%(created)d new, %(updated)d updated, %(unchanged)d "
         "unchanged).",
         "Imported %(num)d needs (%(created)d new, %(updated)d updated, %(unchanged)d "
         "unchanged).", sum(counts.values()), **counts), err=True)
+
+
+LARGE_IMPORT_BYTES = 2_000_000
+
+
+def _indexer(app, file: Path):
+    """A large file is indexed by a second process while this one writes the database."""
+    from contextlib import nullcontext
+
+    from marketplace.search import sync
+    if file.stat().st_size < LARGE_IMPORT_BYTES or app.testing:
+        return nullcontext()
+    return sync.indexing_alongside(app)
+
+
+def index_imported(app) -> None:
+    """Index what the import queued (and a second process has not), in large segments."""
+    from marketplace.search import engine, sync
+    try:
+        sync.apply_pending(app, timeout=60, per_writer=sync.BULK_PER_WRITER)
+    except (engine.LockError, engine.IndexUnavailable) as problem:
+        click.echo(f"Search index not updated yet ({problem}); `flask --app wsgi search "
+                   "sync` applies the imported needs.", err=True)
 
 
 @challenges_cli.command("export")

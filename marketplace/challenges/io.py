@@ -17,12 +17,13 @@ from sqlalchemy import select
 from marketplace.accounts.models import Organisation, OrgType
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
+from marketplace.taxonomy.operations import classify_need, classify_new_needs
 
 from . import operations
 from .io_fields import (END_OF_DAY, PROGRAM_ZONE, check_length, deadline_value,
                         parse_budget, parse_country, parse_indicators, parse_period, parse_time)
 from .io_read import ImportFailed, at_line, column_name, read_records
-from .models import Challenge, IPTerms, NeedStatus
+from .models import Challenge, IPTerms, NeedStatus, Transition
 from .operations import IMPORT_REASON, IndicatorRow
 
 DEFAULT_DEADLINE_DAYS = 60
@@ -244,26 +245,47 @@ def _plan(parsed: list[ParsedNeed]) -> tuple[list[tuple[ParsedNeed, Challenge | 
     return plan, unchanged
 
 
-def import_needs(path) -> dict:
-    """Validate the whole file, then create or replace (by id) and publish every need."""
+BATCH = 1000
+
+
+def import_needs(path, after_batch=None, batch: int = BATCH) -> dict:
+    """Validate the whole file, then create or replace (by id) and publish every need.
+    New needs are written `batch` at a time (one flush each, classified together);
+    `after_batch()` runs after each batch (the command line commits there, so a large list
+    is one transaction per batch; the file was validated in full before the first)."""
     plan, unchanged = _plan(parse_file(path))
     counts, owners = {"created": 0, "updated": 0, "unchanged": unchanged}, {}
     for item, need in plan:
-        owner = _owner(item, owners)
-        if need is None:
-            need = Challenge(ref=item.ref, organisation_id=owner.id, status=NeedStatus.draft)
-            db.session.add(need)
-            operations.apply_fields(need, item.values, item.indicators)
-            db.session.flush()
-            operations.assign_reference(need)
-            operations.publish_imported(need)
-            counts["created"] += 1
-        else:
-            need.organisation_id = owner.id
+        if need is not None:
+            need.organisation_id = _owner(item, owners).id
             _replace_fields(need, item)
+            if item.published_at:
+                need.published_at = item.published_at
+            classify_need(need)
             counts["updated"] += 1
-        if item.published_at:
-            need.published_at = item.published_at
-        operations.classify_need(need)
+    new = [item for item, need in plan if need is None]
+    for start in range(0, len(new), batch):
+        _create(new[start:start + batch], owners)
+        counts["created"] += len(new[start:start + batch])
+        if after_batch is not None:
+            after_batch()
     db.session.flush()
     return counts
+
+
+def _create(items: list[ParsedNeed], owners: dict) -> None:
+    """New needs, published, with their history and classification, in a few statements."""
+    needs = []
+    now = utcnow()
+    for item in items:
+        need = Challenge(ref=item.ref, organisation_id=_owner(item, owners).id,
+                         status=NeedStatus.published, published_at=item.published_at or now)
+        operations.apply_fields(need, item.values, item.indicators)
+        need.transitions.append(Transition(from_status=None, to_status=NeedStatus.published,
+                                           reason=IMPORT_REASON))
+        needs.append(need)
+    db.session.add_all(needs)
+    db.session.flush()
+    for need in needs:
+        operations.assign_reference(need, flush=False)
+    classify_new_needs(needs)

@@ -85,11 +85,12 @@ def create_draft(owner, data: dict, indicators: list[IndicatorRow]) -> Challenge
     return need
 
 
-def assign_reference(need: Challenge) -> None:
+def assign_reference(need: Challenge, flush: bool = True) -> None:
     """Every need gets a list number (榜单编号); imported ones keep their own id."""
     if not need.ref:
         need.ref = f"JB-{need.created_at:%Y}-{need.id:05d}"
-        db.session.flush()
+        if flush:
+            db.session.flush()
 
 
 def apply_fields(need: Challenge, data: dict, indicators: list[IndicatorRow]) -> None:

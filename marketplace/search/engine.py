@@ -283,9 +283,28 @@ def clear(index_dir: str) -> None:
 
 # -- writing ---------------------------------------------------------------------------------
 class IndexWriter:
+    """Adds and replaces documents. Existing documents are found with one searcher for the
+    writer's life (Whoosh's update_document opens a reader over every segment per call:
+    most of the time of indexing a large import)."""
+
     def __init__(self, writer, fieldnames=None):
         self._writer = writer
         self._fields = set(fieldnames) if fieldnames is not None else None
+        self._searcher = None
+        self._written: set[str] = set()
+
+    def _existing(self, doc_id: str) -> int | None:
+        if self._searcher is None:
+            self._searcher = self._writer.searcher()
+        return self._searcher.document_number(id=doc_id)
+
+    def _remove(self, doc_id: str) -> None:
+        if doc_id in self._written:          # added by this writer: not in its searcher
+            self._writer.delete_by_term("id", doc_id)
+            return
+        docnum = self._existing(doc_id)
+        if docnum is not None:
+            self._writer.delete_document(docnum)
 
     def put(self, document: dict) -> None:
         """Add or replace the document. DocumentRejected: nothing was written, go on;
@@ -294,27 +313,40 @@ class IndexWriter:
         check_document(document)
         if self._fields is not None and not self._fields.issuperset(document):
             document = {k: v for k, v in document.items() if k in self._fields}
+        doc_id = str(document.get("id"))
         try:
-            self._writer.update_document(**_for_whoosh(document))
+            self._remove(doc_id)
+            self._writer.add_document(**_for_whoosh(document))
         except Exception as exc:
-            raise DocumentFailed(str(document.get("id")), f"{type(exc).__name__}: {exc}") \
-                from exc
+            raise DocumentFailed(doc_id, f"{type(exc).__name__}: {exc}") from exc
+        self._written.add(doc_id)
 
     def delete(self, doc_id: str) -> None:
-        self._writer.delete_by_term("id", doc_id)
+        self._remove(doc_id)
+        self._written.discard(doc_id)
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
 
 
 @contextmanager
-def writer(index_dir: str, timeout: float = WRITER_TIMEOUT):
+def writer(index_dir: str, timeout: float = WRITER_TIMEOUT, memory_mb: int = 128):
     """A writer on the live index; raises LockError if another process holds it longer than
-    `timeout` seconds. Commits on success, cancels on error."""
+    `timeout` seconds. Commits on success, cancels on error. `memory_mb`: how much the
+    writer keeps in memory before it sorts postings through temporary files (a large import
+    gives more)."""
     ix = open_index(index_dir)
-    raw = ix.writer(timeout=timeout, codec=_codec())
+    raw = ix.writer(timeout=timeout, codec=_codec(), limitmb=memory_mb)
+    wrapped = IndexWriter(raw, ix.schema.names())
     try:
-        yield IndexWriter(raw, ix.schema.names())
+        yield wrapped
     except BaseException:
+        wrapped.close()
         raw.cancel()
         raise
+    wrapped.close()
     raw.commit()
 
 

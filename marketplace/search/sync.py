@@ -16,14 +16,16 @@ with the reason.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app, has_app_context
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import delete, event, insert, select, update
+from sqlalchemy import delete, event, func, insert, select, update
 from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
@@ -80,6 +82,8 @@ def _after_flush(session, _flush_context) -> None:
 def _after_commit(session) -> None:
     if not session.info.pop(PENDING, None) or not has_app_context():
         return
+    if not current_app.config.get("SEARCH_APPLY_AFTER_COMMIT", True):
+        return            # a bulk import applies its outbox rows itself, in large segments
     apply_soon(current_app._get_current_object())
 
 
@@ -216,43 +220,90 @@ def _write_all(session: Session, index_dir: str, ids: list[int], failed: dict[in
 
 
 def apply_pending(app, timeout: float = engine.WRITER_TIMEOUT,
-                  failures: dict[int, str] | None = None) -> int:
+                  failures: dict[int, str] | None = None, per_writer: int = BATCH) -> int:
     """Apply every unapplied outbox row; returns how many needs were written. Needs that
     cannot be indexed are added to `failures` (id → reason) and logged; their rows stay
-    unapplied, so each later apply tries them again, and they never block the others."""
+    unapplied, so each later apply tries them again, and they never block the others.
+    Up to `per_writer` rows go into one index commit (one segment: a large import is
+    indexed much faster in a few large segments than in many small ones)."""
     failed: dict[int, str] = {} if failures is None else failures
     written, after = 0, 0
     with Session(db.engine) as session:
         while True:
+            start, collected, ids_written = after, [], 0
             try:
-                with engine.writer(app.config["INDEX_DIR"], timeout=timeout) as index_writer:
-                    rows = session.execute(select(SearchOutbox.id, SearchOutbox.challenge_id)
-                                           .where(SearchOutbox.applied_at.is_(None),
-                                                  SearchOutbox.id > after)
-                                           .order_by(SearchOutbox.id).limit(BATCH)).all()
-                    ids = sorted({row.challenge_id for row in rows} - failed.keys())
-                    failed.update(write_needs(session, index_writer, ids))
+                memory = 128 if per_writer <= BATCH else 1024
+                with engine.writer(app.config["INDEX_DIR"], timeout=timeout,
+                                   memory_mb=memory) as index_writer:
+                    while len(collected) < per_writer:
+                        rows = session.execute(
+                            select(SearchOutbox.id, SearchOutbox.challenge_id)
+                            .where(SearchOutbox.applied_at.is_(None), SearchOutbox.id > after)
+                            .order_by(SearchOutbox.id).limit(BATCH)).all()
+                        if not rows:
+                            break
+                        ids = sorted({row.challenge_id for row in rows} - failed.keys())
+                        failed.update(write_needs(session, index_writer, ids))
+                        ids_written += sum(1 for need_id in ids if need_id not in failed)
+                        collected += rows
+                        after = rows[-1].id
+                        session.expunge_all()
             except engine.DocumentFailed as problem:   # the writer was cancelled: again,
                 failed[int(problem.doc_id)] = problem.reason  # without that need
                 session.rollback()
+                after = start
                 continue
-            if not rows:
+            if not collected:
                 session.rollback()
                 break
             now = utcnow()
-            done = [row.id for row in rows if row.challenge_id not in failed]
-            if done:
+            done = [row.id for row in collected if row.challenge_id not in failed]
+            for chunk in range(0, len(done), BATCH):
                 session.execute(update(SearchOutbox).where(
-                    SearchOutbox.id.in_(done)).values(applied_at=now))
+                    SearchOutbox.id.in_(done[chunk:chunk + BATCH])).values(applied_at=now))
             session.execute(delete(SearchOutbox).where(
                 SearchOutbox.applied_at < now - timedelta(seconds=KEEP_APPLIED_SECONDS)))
             session.commit()
-            written += sum(1 for need_id in ids if need_id not in failed)
-            after = rows[-1].id
-            if len(rows) < BATCH:
+            written += ids_written
+            if len(collected) < per_writer:
                 break
     _report(failed)
     return written
+
+
+BULK_PER_WRITER = 10_000
+
+
+def _index_until(app, finished, every: int) -> None:
+    """In a child process: apply the outbox in large segments while the parent writes."""
+    db.engine.dispose(close=False)          # never share the parent's connections
+    with app.app_context():
+        while True:
+            last = finished.is_set()
+            with Session(db.engine) as session:
+                waiting = session.scalar(select(func.count(SearchOutbox.id)).where(
+                    SearchOutbox.applied_at.is_(None)))
+            if last or waiting >= every:
+                apply_pending(app, timeout=60, per_writer=BULK_PER_WRITER)
+            if last:
+                return
+            finished.wait(0.3)
+
+
+@contextmanager
+def indexing_alongside(app, every: int = 2_000):
+    """For a bulk write (a large import): one child process is the index writer, applying
+    the outbox in large segments while this process goes on writing to the database (two
+    cores instead of one). On leaving, it applies the rest and ends."""
+    context = multiprocessing.get_context("fork")
+    finished = context.Event()
+    child = context.Process(target=_index_until, args=(app, finished, every), daemon=True)
+    child.start()
+    try:
+        yield
+    finally:
+        finished.set()
+        child.join()
 
 
 def replay_on_start() -> None:

@@ -98,6 +98,10 @@ class Classifier:
         self._profiles(chains)
         self.zh_terms = {key[1] for key in self.weights if key[0]}
         self.zh_max = max((len(t) for t in self.zh_terms), default=0)
+        starts: dict[str, set[int]] = defaultdict(set)
+        for term in self.zh_terms:
+            starts[term[:2]].add(len(term))
+        self.zh_sizes = {start: sorted(sizes, reverse=True) for start, sizes in starts.items()}
         self.en_terms = {key[1] for key in self.weights if not key[0]}
 
     def _profiles(self, chains: list[ChainTerms]) -> None:
@@ -152,12 +156,13 @@ class Classifier:
         """Every keyword in the text, longest match first, without overlaps."""
         counts: dict[tuple[bool, str], int] = defaultdict(int)
         text = (text or "").lower()
-        terms, longest, i = self.zh_terms, self.zh_max, 0
+        terms, sizes_by_start, i = self.zh_terms, self.zh_sizes, 0
         while i < len(text):
-            if not _CJK.match(text, i) and not (i + 1 < len(text) and _CJK.match(text, i + 1)):
+            sizes = sizes_by_start.get(text[i:i + 2])
+            if not sizes or not (_CJK.match(text, i) or _CJK.match(text, i + 1)):
                 i += 1
                 continue
-            for size in range(min(longest, len(text) - i), 1, -1):
+            for size in sizes:             # the lengths of the terms starting so, longest first
                 if text[i:i + size] in terms:
                     counts[(True, text[i:i + size])] += 1
                     i += size

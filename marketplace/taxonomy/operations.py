@@ -253,6 +253,21 @@ def classify_need(need: Challenge) -> list[Suggestion]:
     return _classify(need)[0]
 
 
+def classify_new_needs(needs: list[Challenge]) -> None:
+    """Classify needs that have no classification yet (just created), in one flush."""
+    model = classifier()
+    if model is None:
+        return
+    rows = []
+    for need in needs:
+        for rank, suggestion in enumerate(model.classify(*need_text(need),
+                                                         limit=STORED_SUGGESTIONS), start=1):
+            rows.append(NeedChain(challenge_id=need.id, chain_id=suggestion.chain_id,
+                                  score=suggestion.score, rank=rank))
+    db.session.add_all(rows)
+    db.session.flush()
+
+
 def _same(stored: list[tuple[str, float]], suggestions: list[Suggestion]) -> bool:
     return len(stored) == len(suggestions) and all(
         chain_id == s.chain_id and abs(float(score) - s.score) < 1e-9
