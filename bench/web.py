@@ -74,21 +74,21 @@ function done(summary, latency, requests)
   local non = 0
   for _, thread in ipairs(threads) do non = non + (thread:get("non200") or 0) end
   local e = summary.errors
-  local p = {0, 0, 0, 0, 0}
+  local p = {0, 0, 0, 0, 0, 0}
   local lmin, lmax, lmean, lstdev = 0, 0, 0, 0
   if summary.requests > 0 and latency.max > 0 then
     p = {latency:percentile(50), latency:percentile(75), latency:percentile(90),
-         latency:percentile(99), latency:percentile(99.9)}
+         latency:percentile(99), latency:percentile(99.9), latency:percentile(95)}
     lmin, lmax, lmean, lstdev = latency.min, latency.max, latency.mean, latency.stdev
   end
   io.write(string.format(
     'WRKJSON {"requests": %d, "duration_us": %d, "bytes": %d, "non_200": %d, ' ..
     '"errors": {"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}, ' ..
     '"latency_us": {"min": %d, "max": %d, "mean": %.1f, "stdev": %.1f, ' ..
-    '"p50": %d, "p75": %d, "p90": %d, "p99": %d, "p999": %d}}\n',
+    '"p50": %d, "p75": %d, "p90": %d, "p95": %d, "p99": %d, "p999": %d}}\n',
     summary.requests, summary.duration, summary.bytes, non,
     e.connect, e.read, e.write, e.status, e.timeout,
-    lmin, lmax, lmean, lstdev, p[1], p[2], p[3], p[4], p[5]))
+    lmin, lmax, lmean, lstdev, p[1], p[2], p[3], p[6], p[4], p[5]))
 end
 """
 
@@ -377,7 +377,7 @@ def run_load(client: str, url: str, seconds: float, connections: int, threads: i
         "requests": raw["requests"], "seconds": round(elapsed, 2),
         "requests_per_second": round(raw["requests"] / elapsed, 1) if elapsed else 0.0,
         "latency_ms": {k: round(lat[k] / 1000, 2) for k in
-                       ("p50", "p75", "p90", "p99", "p999", "mean", "max")},
+                       ("p50", "p75", "p90", "p95", "p99", "p999", "mean", "max")},
         "errors": raw["errors"], "non_200": raw["non_200"],
         "bytes_per_response": round(raw["bytes"] / raw["requests"]) if raw["requests"] else 0,
     }
@@ -456,7 +456,8 @@ def python_load(config: dict) -> None:
         "errors": {k: totals[k] for k in ("connect", "read", "write", "status", "timeout")},
         "latency_us": {"min": samples[0] if samples else 0, "max": samples[-1] if samples else 0,
                        "mean": sum(samples) / len(samples) if samples else 0, "stdev": 0,
-                       "p50": pct(50), "p75": pct(75), "p90": pct(90), "p99": pct(99),
+                       "p50": pct(50), "p75": pct(75), "p90": pct(90), "p95": pct(95),
+                       "p99": pct(99),
                        "p999": pct(99.9)}}), flush=True)
 
 
@@ -547,6 +548,12 @@ def serve_and_load(args, data_dir: Path, client: str) -> dict:
             servers.append(hello_server)
             hello_server.wait_ready("/")
             app_server.wait_ready("/healthz")
+            # the same app with the page cache off: what a page costs to make
+            uncached_server = Server("app-uncached", "wsgi:app",
+                                     {**child_env(data_dir), "PAGE_CACHE": "0"}, scratch_dir,
+                                     args.workers)
+            servers.append(uncached_server)
+            uncached_server.wait_ready("/healthz")
             log(f"app on {app_server.base}, hello-world on {hello_server.base} "
                 f"({args.workers} sync workers each); client: {client}")
             pages = pick_pages(app_server.base)
@@ -573,13 +580,22 @@ def serve_and_load(args, data_dir: Path, client: str) -> dict:
                         bool(page.get("signed_in")), "page_bytes": page["bytes"],
                     **{k: page[k] for k in ("last_page", "results") if k in page},
                     **result})
+            results["uncached"] = []
+            for page in pages:
+                if page.get("signed_in"):
+                    continue         # signed-in pages are never cached: measured above
+                log(f"{page['name']}, page cache off")
+                result = measure(args, client, script, uncached_server.base + page["path"],
+                                 {}, page["name"] + " (uncached)")
+                results["uncached"].append({"name": page["name"], "path": page["path"],
+                                            **result})
             log("hello-world again")
             hello_after = measure(args, client, script, hello_server.base + "/", {}, "hello")
             baseline = (hello_before["requests_per_second"]
                         + hello_after["requests_per_second"]) / 2
             results["hello"] = {"path": "/", "before": hello_before, "after": hello_after,
                                 "baseline_requests_per_second": round(baseline, 1)}
-            for row in results["pages"]:
+            for row in results["pages"] + results["uncached"]:
                 row["ratio"] = round(row["requests_per_second"] / baseline, 4) if baseline else None
             stress_page = next(p for p in pages if p["name"] == STRESS_PAGE)
             log(f"{stress_page['name']} at {args.stress_connections} connections for "
@@ -592,6 +608,18 @@ def serve_and_load(args, data_dir: Path, client: str) -> dict:
                                  "threads": args.threads, "timeout": args.timeout, **stress,
                                  "ratio": round(stress["requests_per_second"] / baseline, 4)
                                  if baseline else None}
+            log(f"{stress_page['name']}, page cache off, at {args.stress_connections} "
+                f"connections for {args.stress_duration:g} s")
+            stress_off = measure(args, client, script,
+                                 uncached_server.base + stress_page["path"], {}, "stress",
+                                 connections=args.stress_connections,
+                                 seconds=args.stress_duration)
+            results["stress_uncached"] = {
+                "name": stress_page["name"] + " (uncached)", "path": stress_page["path"],
+                "connections": args.stress_connections, "threads": args.threads,
+                "timeout": args.timeout, **stress_off,
+                "ratio": round(stress_off["requests_per_second"] / baseline, 4)
+                if baseline else None}
             results["server_log_warnings"] = [
                 line for line in app_server.log_tail(200_000).splitlines()
                 if "[ERROR]" in line or "WORKER TIMEOUT" in line or "Traceback" in line][:50]
@@ -607,16 +635,24 @@ def print_table(results: dict) -> None:
     rows = [(f"hello-world ({when})", hello[when], hello[when]["requests_per_second"] / baseline)
             for when in ("before", "after")]
     rows += [(r["name"], r, r["ratio"] or float("nan")) for r in results["pages"]]
+    rows += [(f"{r['name']} (uncached)", r, r["ratio"] or float("nan"))
+             for r in results.get("uncached", [])]
     stress = results["stress"]
     rows.append((f"{stress['name']} @{stress['connections']} conns", stress,
                  stress["ratio"] or float("nan")))
+    if "stress_uncached" in results:
+        off = results["stress_uncached"]
+        rows.append((f"{off['name']} @{off['connections']} conns", off,
+                     off["ratio"] or float("nan")))
     print()
-    print(f"{'page':<28} {'req/s':>8} {'ratio':>7} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
-    print("-" * 71)
+    print(f"{'page':<36} {'req/s':>8} {'ratio':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+          f"{'errors':>7}")
+    print("-" * 88)
     for name, row, ratio in rows:
         errors = sum(row["errors"].values()) - row["errors"]["status"] + row["non_200"]
-        print(f"{name:<28} {row['requests_per_second']:>8.1f} {ratio:>7.3f} "
-              f"{row['latency_ms']['p50']:>8.1f} {row['latency_ms']['p99']:>8.1f} {errors:>7}")
+        print(f"{name:<36} {row['requests_per_second']:>8.1f} {ratio:>7.3f} "
+              f"{row['latency_ms']['p50']:>8.1f} {row['latency_ms'].get('p95', 0):>8.1f} "
+              f"{row['latency_ms']['p99']:>8.1f} {errors:>7}")
     print("errors: socket errors (connect, read, write, timeout) + responses other than 200")
     print(f"{stress['name']} @{stress['connections']} connections, {stress['seconds']:.0f} s: "
           f"{stress['requests']} requests, {stress['socket_errors']}, "

@@ -62,6 +62,8 @@ def build_config(data_dir: Path) -> dict:
         "LOGIN_FAILURE_WINDOW_SECONDS": 15 * 60,
         "LOGIN_IP_FAILURE_LIMIT": 30,
         "NEEDS_PER_PAGE": 12,
+        # public pages for anonymous visitors cached by the data version (core/pagecache.py)
+        "PAGE_CACHE": os.environ.get("PAGE_CACHE", "1") != "0",
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),

@@ -91,3 +91,10 @@ def test_the_cache_can_be_turned_off(app, client, people):
         assert not pagecache.pages.items
     finally:
         app.config["PAGE_CACHE"] = True
+
+
+def test_a_visitor_gets_a_need_page_without_a_cookie_and_from_the_cache(app, client, people):
+    need_id = _publish(app, people, "访客缓存需求页")
+    response = client.get(f"/needs/{need_id}")
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
+    assert any(key[-1].startswith(f"/needs/{need_id}") for key in pagecache.pages.items)

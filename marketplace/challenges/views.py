@@ -36,7 +36,10 @@ def detail(need_id: int):
     need = db.get_or_404(Challenge, need_id)
     if not need.can_view(current_user):
         abort(404 if not current_user.is_authenticated else 403)
-    return render_template("challenges/detail.html", need=need, action_form=ActionForm())
+    # a form makes a CSRF token (a session cookie): only for those who can act on the page,
+    # so a visitor's page carries no cookie and can be cached
+    form = ActionForm() if current_user.is_authenticated else None
+    return render_template("challenges/detail.html", need=need, action_form=form)
 
 
 @bp.route("/my/needs")

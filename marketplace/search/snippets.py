@@ -8,6 +8,7 @@ where the parts sit together.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from markupsafe import escape
 
@@ -24,6 +25,10 @@ _BREAK = re.compile(r"[\s\-/,;:]+")
 
 def _folded_with_origin(text: str) -> tuple[str, list[int]]:
     """The folded text, and for each of its characters the index in `text` it came from."""
+    folded = analysis.fold(text)
+    if len(folded) == len(text) and folded.isascii() == text.isascii() \
+            and unicodedata.is_normalized("NFKC", text):
+        return folded, list(range(len(text)))    # only the case changed
     pieces, origin = [], []
     for index, char in enumerate(text):
         folded = analysis.fold(char)
