@@ -30,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     i18n.install_template_gettext(app)
+    web.install_converters(app)
     web.init_app(app)
     pagecache.init_app(app)
     for module in _EXTENSION_MODULES:  # index sync, mail delivery, deadline and award sweeps
@@ -47,7 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
-_EXTENSION_MODULES = ("search.sync", "notifications.mail", "challenges.periodic",
+_EXTENSION_MODULES = ("accounts.sessions", "search.sync", "notifications.mail", "challenges.periodic",
                       "notifications.sweep", "review.cli")
 _BLUEPRINT_MODULES = (
     "core.views", "accounts.views", "challenges.views", "admin.views", "search.views",

@@ -52,6 +52,8 @@ def build_config(data_dir: Path) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
         "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        # a sign-in lasts at most this long on the server, whatever its cookie says
+        "SESSION_MAX_AGE_DAYS": int(os.environ.get("SESSION_MAX_AGE_DAYS", "14")),
         "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
         "MAX_ATTACHMENT_BYTES": 20 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,

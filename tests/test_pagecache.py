@@ -98,3 +98,19 @@ def test_a_visitor_gets_a_need_page_without_a_cookie_and_from_the_cache(app, cli
     response = client.get(f"/needs/{need_id}")
     assert response.status_code == 200 and "Set-Cookie" not in response.headers
     assert any(key[-1].startswith(f"/needs/{need_id}") for key in pagecache.pages.items)
+
+
+def test_a_closed_need_page_is_cacheable_for_visitors_too(app, client, people):
+    """The review panel of a closed need made forms (and so a CSRF cookie) for everyone."""
+    from datetime import timedelta
+    from marketplace.challenges.models import Challenge
+    from marketplace.challenges.operations import close_expired
+    from marketplace.core.types import utcnow
+    need_id = _publish(app, people, "已截止需求页")
+    with app.test_request_context():
+        db.session.get(Challenge, need_id).deadline = utcnow() - timedelta(minutes=1)
+        assert close_expired() == 1
+        db.session.commit()
+    response = client.get(f"/needs/{need_id}")
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
+    assert any(key[-1].startswith(f"/needs/{need_id}") for key in pagecache.pages.items)

@@ -5,6 +5,7 @@ from functools import lru_cache
 from babel.dates import get_timezone_location
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Regexp, ValidationError
@@ -12,7 +13,7 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Regexp, Va
 from marketplace.core.timefmt import is_valid_zone, zone_names
 
 from .models import OrgType
-from .operations import find_user_by_email
+from .operations import find_user_by_email, password_weakness
 
 VALID_EMAIL = _l("Enter a valid email address, e.g. name@example.com.")
 
@@ -23,6 +24,25 @@ ORG_TYPE_LABELS = {
     OrgType.company: _l("Company"),
     OrgType.other: _l("Other"),
 }
+
+
+class StrongPassword:
+    """Refuses passwords that are easy to guess: common passwords and words, keyboard
+    patterns, sequences, repeats, dates, and the user's own name, email or organisation
+    (zxcvbn's estimate; the fields named here and the signed-in user count as "own")."""
+
+    def __init__(self, *own_fields: str):
+        self.own_fields = own_fields
+
+    def __call__(self, form, field) -> None:
+        own = [str(form[name].data or "") for name in self.own_fields if name in form]
+        if current_user and current_user.is_authenticated:
+            own += [current_user.email, current_user.name]
+        if password_weakness(field.data or "", own):
+            raise ValidationError(_l(
+                "This password is too easy to guess: avoid common passwords, sequences such "
+                "as 1234, repeated characters and your own name or email. A few unrelated "
+                "words make a strong password."))
 
 
 class LoginForm(FlaskForm):
@@ -36,7 +56,8 @@ class RegisterForm(FlaskForm):
         InputRequired(), Email(message=VALID_EMAIL), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[
         InputRequired(), Length(min=10, max=200,
-                                message=_l("Use at least 10 characters."))])
+                                message=_l("Use at least 10 characters.")),
+        StrongPassword("email", "name", "organisation", "organisation_en")])
     confirm = PasswordField(_l("Repeat password"), validators=[
         InputRequired(), EqualTo("password", message=_l("The passwords do not match."))])
     account_type = RadioField(_l("I am registering as"), choices=[
@@ -105,6 +126,7 @@ class SettingsForm(FlaskForm):
 class PasswordChangeForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[InputRequired()])
     password = PasswordField(_l("New password"), validators=[
-        InputRequired(), Length(min=10, max=200, message=_l("Use at least 10 characters."))])
+        InputRequired(), Length(min=10, max=200, message=_l("Use at least 10 characters.")),
+        StrongPassword()])
     confirm = PasswordField(_l("Repeat new password"), validators=[
         InputRequired(), EqualTo("password", message=_l("The passwords do not match."))])

@@ -83,9 +83,16 @@ class User(UserMixin, db.Model):
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
+    # the sign-in this object was loaded for (not a column): Flask-Login keeps
+    # "<user id>:<session token>" in the session cookie, see accounts.sessions
+    session_token = None
+
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
+
+    def get_id(self) -> str:  # Flask-Login
+        return f"{self.id}:{self.session_token}" if self.session_token else str(self.id)
 
     @property
     def roles(self) -> set[Role]:
@@ -113,3 +120,16 @@ class LoginAttempt(db.Model):
     ip: Mapped[str] = mapped_column(String(64), index=True)
     success: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class UserSession(db.Model):
+    """One sign-in (a browser session), kept on the server so that logging out, changing the
+    password or losing a role ends it even if its cookie is replayed. The cookie holds the
+    token; the table holds its SHA-256."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

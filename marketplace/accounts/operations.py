@@ -5,6 +5,7 @@ from datetime import timedelta
 from functools import lru_cache
 
 from argon2 import PasswordHasher
+from zxcvbn import zxcvbn
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import func, select
@@ -13,6 +14,7 @@ from marketplace.core.types import utcnow
 from marketplace.extensions import db
 
 from .models import LoginAttempt, Organisation, OrgType, Role, User
+from .sessions import end_all
 
 _DUMMY_PASSWORD = "not-a-real-password"
 
@@ -51,6 +53,23 @@ def verify_password(user: User | None, password: str) -> bool:
     return True
 
 
+# zxcvbn's scale: 0 too guessable … 4 very unguessable; 3 is "safely unguessable"
+# (about 10^8 guesses or more) for an online attack, which the login throttle bounds
+MIN_PASSWORD_SCORE = 3
+
+
+def password_weakness(password: str, own_words: list[str]) -> bool:
+    """True when the password is easy to guess, also given the user's own words (name,
+    email and its parts, organisation)."""
+    words: list[str] = []
+    for text in own_words:
+        words.append(text)
+        words.extend(part for part in text.replace("@", " ").replace(".", " ").split()
+                     if len(part) >= 3)
+    # zxcvbn reads at most 72 characters; anything past them only adds strength
+    return zxcvbn(password[:72], user_inputs=words)["score"] < MIN_PASSWORD_SCORE
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -80,14 +99,18 @@ def create_user(email: str, name: str, password: str, roles: set[Role], *,
     return user
 
 
-def _recent_failures(column, value) -> int:
+def _recent_failures(column, value, *, reset_by_success: bool) -> int:
+    """Failed attempts in the window. For an account, its owner's successful login starts
+    the count again; for an address it never does (an attacker with an account of their own
+    would otherwise reset the count between guesses at other people's accounts)."""
     window = timedelta(seconds=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"])
     since = utcnow() - window
-    last_success = select(func.max(LoginAttempt.at)).where(
-        column == value, LoginAttempt.success.is_(True)).scalar_subquery()
     query = select(func.count(LoginAttempt.id)).where(
-        column == value, LoginAttempt.success.is_(False), LoginAttempt.at >= since,
-        (LoginAttempt.at > last_success) | last_success.is_(None))
+        column == value, LoginAttempt.success.is_(False), LoginAttempt.at >= since)
+    if reset_by_success:
+        last_success = select(func.max(LoginAttempt.at)).where(
+            column == value, LoginAttempt.success.is_(True)).scalar_subquery()
+        query = query.where((LoginAttempt.at > last_success) | last_success.is_(None))
     return db.session.scalar(query) or 0
 
 
@@ -98,8 +121,10 @@ def authenticate(email: str, password: str, ip: str) -> User | None:
     """
     email = normalise_email(email)
     config = current_app.config
-    if (_recent_failures(LoginAttempt.email, email) >= config["LOGIN_FAILURE_LIMIT"]
-            or _recent_failures(LoginAttempt.ip, ip) >= config["LOGIN_IP_FAILURE_LIMIT"]):
+    if (_recent_failures(LoginAttempt.email, email, reset_by_success=True)
+            >= config["LOGIN_FAILURE_LIMIT"]
+            or _recent_failures(LoginAttempt.ip, ip, reset_by_success=False)
+            >= config["LOGIN_IP_FAILURE_LIMIT"]):
         raise Throttled()
     user = find_user_by_email(email)
     ok = verify_password(user, password) and user is not None and user.is_active
@@ -109,7 +134,10 @@ def authenticate(email: str, password: str, ip: str) -> User | None:
 
 
 def set_user_roles(user: User, roles: set[Role]) -> None:
-    """Give the user exactly these roles (one user may hold several)."""
+    """Give the user exactly these roles (one user may hold several). Losing a role ends
+    every sign-in of the user, so that no open session keeps what was taken away."""
+    if user.roles - roles:
+        end_all(user)
     for row in list(user.role_rows):
         if row.role not in roles:
             user.role_rows.remove(row)

@@ -1,13 +1,15 @@
 """Register, log in, log out."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from marketplace.core.i18n import LANG_COOKIE, remember_locale
+from marketplace.core.redirects import safe_target
+from marketplace.extensions import login_manager
+
+from . import sessions
 
 from .forms import LoginForm, PasswordChangeForm, RegisterForm, SettingsForm
 from .models import OrgType, Role
@@ -15,13 +17,7 @@ from .operations import (Throttled, authenticate, create_organisation, create_us
                          hash_password)
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
-
-
-def _safe_next(target: str | None) -> str:
-    if target and not urlsplit(target).netloc and target.startswith("/") \
-            and not target.startswith("//"):
-        return target
-    return url_for("core.home")
+bp.record_once(lambda _state: login_manager.user_loader(sessions.load))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -39,9 +35,10 @@ def login():
     if user is None:
         flash(_("Wrong email or password."), "error")
         return render_template("accounts/login.html", form=form)
+    sessions.start(user)
     login_user(user)
     flash(_("Welcome, %(name)s.", name=user.name), "success")
-    return redirect(_safe_next(request.args.get("next")))
+    return redirect(safe_target(request.args.get("next")))
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -57,6 +54,7 @@ def register():
     user = create_user(form.email.data, form.name.data, form.password.data,
                        {Role(form.account_type.data)}, organisation=org,
                        locale=request.cookies.get("lang"))
+    sessions.start(user)
     login_user(user)
     flash(_("Your account is ready. An administrator will verify your organisation."), "success")
     return redirect(url_for("core.home"))
@@ -65,6 +63,7 @@ def register():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    sessions.end(current_user)
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("core.home"))
@@ -115,5 +114,8 @@ def change_password():
         # 200 so that the failed attempt is committed and counts towards the limit
         return _settings_page(settings_form, form)
     user.password_hash = hash_password(form.password.data)
-    flash(_("Your password is changed."), "success")
+    ended = sessions.end_all(current_user, keep_current=True)
+    flash(_("Your password is changed.") + (" " + _(
+        "You were signed out everywhere else (%(count)d other sessions).", count=ended)
+        if ended else ""), "success")
     return redirect(url_for("accounts.settings"))

@@ -1,12 +1,12 @@
 """Reading the audit log: pages for admins, CSV for export."""
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 
 from sqlalchemy import select
 
+from marketplace.core.spreadsheets import SafeCsvWriter
 from marketplace.extensions import db
 
 from .models import AuditEntry, canonical_json
@@ -32,7 +32,7 @@ def _row(entry: AuditEntry) -> list:
 
 def csv_lines(need_id: int | None = None) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeCsvWriter(buffer)
     writer.writerow(CSV_HEADER)
     yield buffer.getvalue()
     query = entries(need_id).order_by(None).order_by(AuditEntry.seq)

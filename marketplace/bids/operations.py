@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from marketplace.challenges.models import Challenge
+from marketplace.core.records import add_once
 from marketplace.core.types import utcnow
 from marketplace.core.uploads import StoredFile
 from marketplace.extensions import db
@@ -85,14 +85,11 @@ def start_bid(need: Challenge, user) -> Bid:
     existing = active_bid(need, user.organisation_id)
     if existing:
         return existing
-    bid = Bid(challenge_id=need.id, organisation_id=user.organisation_id,
-              created_by_id=user.id, status=BidStatus.draft, draft=initial_draft(need))
-    try:
-        with db.session.begin_nested():
-            db.session.add(bid)
-    except IntegrityError:  # another member of the team started one at the same moment
-        return active_bid(need, user.organisation_id)
-    return bid
+    # another member of the team may start one at the same moment: then theirs is ours
+    return add_once(Bid(challenge_id=need.id, organisation_id=user.organisation_id,
+                        created_by_id=user.id, status=BidStatus.draft,
+                        draft=initial_draft(need)),
+                    lambda: active_bid(need, user.organisation_id))
 
 
 def initial_draft(need: Challenge) -> list:

@@ -10,6 +10,8 @@ from wtforms import (BooleanField, DateTimeLocalField, DecimalField, FieldList, 
 from wtforms.validators import (Email, InputRequired, Length, NumberRange, Optional,
                                 ValidationError)
 
+from marketplace.core.timefmt import DateTimeInRange
+
 from .models import MAX_BUDGET_WAN, Comparator, IPTerms
 from .operations import IndicatorRow
 
@@ -72,7 +74,7 @@ class NeedForm(FlaskForm):
             "Enter a budget from 0 to %(max)s (×10k CNY).", max=f"{MAX_BUDGET_WAN:,}"))])
     deadline = DateTimeLocalField(_l("Bid deadline (Beijing time, UTC+8)"),
                                   format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-                                  validators=[Optional()])
+                                  validators=[Optional(), DateTimeInRange()])
     period_months = IntegerField(_l("Project period (months)"), validators=[
         Optional(), NumberRange(min=1, max=240, message=_l("Enter 1 to 240 months."))])
     requirements = TextAreaField(_l("Bidder requirements"),

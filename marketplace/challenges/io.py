@@ -21,7 +21,7 @@ from marketplace.taxonomy.operations import classify_need, classify_new_needs
 
 from . import operations
 from .io_fields import (END_OF_DAY, PROGRAM_ZONE, check_length, deadline_value,
-                        parse_budget, parse_country, parse_indicators, parse_period, parse_time)
+                        parse_budget, parse_country, parse_indicators, parse_period, time_value)
 from .io_read import ImportFailed, at_line, column_name, read_records
 from .models import Challenge, IPTerms, NeedStatus, Transition
 from .operations import IMPORT_REASON, IndicatorRow
@@ -97,12 +97,9 @@ def _ip_terms(text: str | None) -> IPTerms:
 
 def _published_at(value) -> datetime | None:
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=PROGRAM_ZONE)
-    try:
-        return parse_time(str(value)) if _clean(value) else None
-    except ValueError:
-        raise ValueError(_("published_at %(value)r is not an ISO 8601 time",
-                           value=value)) from None
+        value = value if value.tzinfo else value.replace(tzinfo=PROGRAM_ZONE)
+        return time_value(value.isoformat(), "published_at")
+    return time_value(str(value).strip(), "published_at") if _clean(value) else None
 
 
 def parse_record(record: dict) -> ParsedNeed:

@@ -1,7 +1,8 @@
 """The published needs out, in the columns the import reads: JSON lines, CSV and XLSX.
 
-Text that a spreadsheet program would run as a formula (=, +, -, @ …) stays text: XLSX cells
-are stored as strings, CSV cells get an apostrophe in front, which the import takes away.
+Text that a spreadsheet program would run as a formula (=, +, -, @ …) stays text
+(core.spreadsheets): XLSX cells are stored as strings, CSV cells get an apostrophe in
+front, which the import takes away.
 """
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ import json
 from openpyxl import Workbook
 from sqlalchemy import select
 
+from marketplace.core.spreadsheets import append_row, protect_cell
 from marketplace.core.types import plain_number
 from marketplace.extensions import db
 
 from .io_fields import PROGRAM_ZONE
-from .io_read import protect_csv_cell
 from .models import PUBLIC_STATES, Challenge
 
 COLUMNS = [
@@ -74,7 +75,7 @@ def export_needs(fmt: str, stream) -> int:
         writer = csv.DictWriter(text, fieldnames=COLUMNS)
         writer.writeheader()
         for record in records:
-            writer.writerow({key: protect_csv_cell(value)
+            writer.writerow({key: protect_cell(value)
                              for key, value in _flat(record).items()})
         stream.write(BYTE_ORDER_MARK + text.getvalue())
     else:
@@ -86,14 +87,11 @@ def export_xlsx(path_or_stream) -> int:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "needs"
-    sheet.append(COLUMNS)
+    append_row(sheet, COLUMNS)
     needs = exportable_needs()
     for need in needs:
         flat = _flat(need_record(need))
-        sheet.append([str(flat[column]) if column in ("id", "budget_wan") else flat[column]
-                      for column in COLUMNS])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"   # never a formula, whatever the text starts with
+        append_row(sheet, [str(flat[column]) if column in ("id", "budget_wan") else flat[column]
+                           for column in COLUMNS])
     workbook.save(path_or_stream)
     return len(needs)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timezone
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
+
+from marketplace.core.timefmt import EARLIEST_YEAR, LATEST_YEAR, in_supported_range
 
 from .models import MAX_BUDGET_WAN, Comparator, Indicator
 from .operations import IndicatorRow
@@ -81,8 +83,15 @@ def parse_country(text: str) -> str:
 
 
 def deadline_value(value) -> datetime:
-    """A deadline cell: a spreadsheet date (a date, or a time of exactly midnight) means the
-    end of that day; text is read by parse_deadline."""
+    """A deadline cell (within the years the product accepts)."""
+    deadline = _deadline_value(value)
+    _check_years(deadline, "deadline", str(value).strip())
+    return deadline
+
+
+def _deadline_value(value) -> datetime:
+    """A spreadsheet date (a date, or a time of exactly midnight) means the end of that day;
+    text is read by parse_deadline."""
     if isinstance(value, datetime):
         if value.tzinfo is None and value.time() == time(0):
             return datetime.combine(value.date(), END_OF_DAY, tzinfo=PROGRAM_ZONE)
@@ -92,7 +101,7 @@ def deadline_value(value) -> datetime:
     text = str(value).strip()
     try:
         return parse_deadline(text)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise ValueError(_("deadline %(value)r is not a date or time (write e.g. 2027-03-01, "
                            "2027/3/1, 2027年3月1日 or 2027-03-01T17:00)", value=text)) from None
 
@@ -121,6 +130,27 @@ def parse_time(text: str) -> datetime:
         text = text[:-1] + "+00:00"
     value = datetime.fromisoformat(text)
     return value if value.tzinfo else value.replace(tzinfo=PROGRAM_ZONE)
+
+
+def time_value(text: str, label: str) -> datetime:
+    """An ISO 8601 time within the years the product accepts (line-numbered by the caller)."""
+    try:
+        value = parse_time(text)
+    except ValueError:
+        raise ValueError(_("%(field)s %(value)r is not a date and time (write e.g. "
+                           "2027-03-01T17:00:00+08:00)", field=label, value=text)) from None
+    _check_years(value, label, text)
+    return value
+
+
+def _check_years(value: datetime, label: str, text: str) -> None:
+    try:
+        in_utc = value.astimezone(timezone.utc)
+    except OverflowError:
+        in_utc = None
+    if in_utc is None or not in_supported_range(value) or not in_supported_range(in_utc):
+        raise ValueError(_("%(field)s %(value)s is outside the years %(first)d to %(last)d",
+                           field=label, value=text, first=EARLIEST_YEAR, last=LATEST_YEAR))
 
 
 def parse_indicators(value) -> list[IndicatorRow]:

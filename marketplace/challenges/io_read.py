@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 from zipfile import BadZipFile
@@ -18,6 +17,8 @@ from zipfile import BadZipFile
 from flask_babel import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
+
+from marketplace.core.spreadsheets import unprotect_cell
 
 # Column names a Chinese program office's own spreadsheet is likely to use.
 HEADER_ALIASES = {
@@ -33,10 +34,6 @@ HEADER_ALIASES = {
 }
 TITLE_COLUMNS = {"title", "title_zh", "title_en"}
 HEADER_SEARCH_ROWS = 10
-# A spreadsheet program runs a cell that starts with one of these as a formula. The CSV export
-# puts an apostrophe in front (before any apostrophes already there, so that the import can
-# take exactly that one away again).
-_FORMULA_START = re.compile(r"^'*[=+\-@\t\r]")
 
 
 class ImportFailed(Exception):
@@ -52,14 +49,6 @@ def at_line(line: int, message: str) -> str:
 def column_name(key) -> str:
     column = str(key).strip()
     return HEADER_ALIASES.get(column, column)
-
-
-def protect_csv_cell(value):
-    return "'" + value if isinstance(value, str) and _FORMULA_START.match(value) else value
-
-
-def unprotect_csv_cell(value: str) -> str:
-    return value[1:] if value.startswith("'") and _FORMULA_START.match(value[1:]) else value
 
 
 def read_records(path: Path) -> tuple[list[tuple[int, dict]], list[tuple[int, str]]]:
@@ -110,7 +99,7 @@ def _csv_rows(path: Path) -> list[tuple[int, list]]:
     rows, first_line = [], 1
     try:
         for row in reader:
-            rows.append((first_line, [unprotect_csv_cell(cell) for cell in row]))
+            rows.append((first_line, [unprotect_cell(cell) for cell in row]))
             first_line = reader.line_num + 1
     except csv.Error as exc:
         raise ImportFailed([at_line(first_line, _("cannot read the CSV (%(reason)s)",

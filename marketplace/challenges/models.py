@@ -10,7 +10,7 @@ from sqlalchemy import (CheckConstraint, ForeignKey, Index, Integer, Numeric, St
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organisation, Role, User, enum_column
-from marketplace.core.types import UTCDateTime, plain_number, utcnow
+from marketplace.core.types import UTCDateTime, plain_number, utcnow, version_column
 from marketplace.core.uploads import StoredFileColumns
 from marketplace.extensions import db
 
@@ -61,6 +61,8 @@ class Challenge(db.Model):
     __tablename__ = "challenges"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = version_column()
+    __mapper_args__ = {"version_id_col": version}
     ref: Mapped[str | None] = mapped_column(String(64), unique=True)
     status: Mapped[NeedStatus] = mapped_column(
         enum_column(NeedStatus, name="need_status"), default=NeedStatus.draft, index=True)

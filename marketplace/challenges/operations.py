@@ -11,6 +11,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
+from marketplace.core.records import add_once
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.taxonomy.operations import classify_need
@@ -210,11 +211,10 @@ def close_expired(now: datetime | None = None) -> int:
 
 
 def accept_terms(need: Challenge, user) -> TermsAcceptance:
-    existing = db.session.scalar(select(TermsAcceptance).where(
-        TermsAcceptance.challenge_id == need.id, TermsAcceptance.user_id == user.id))
-    if existing:
-        return existing
-    acceptance = TermsAcceptance(challenge_id=need.id, user_id=user.id, ip_terms=need.ip_terms)
-    db.session.add(acceptance)
-    db.session.flush()
-    return acceptance
+    """Idempotent: accepting twice (or twice at once) keeps the first acceptance."""
+    def existing():
+        return db.session.scalar(select(TermsAcceptance).where(
+            TermsAcceptance.challenge_id == need.id, TermsAcceptance.user_id == user.id))
+    return existing() or add_once(
+        TermsAcceptance(challenge_id=need.id, user_id=user.id, ip_terms=need.ip_terms),
+        existing)

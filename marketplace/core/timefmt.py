@@ -9,6 +9,9 @@ from flask import current_app, request
 from flask_login import current_user
 
 TZ_COOKIE = "tz"
+# Dates the product accepts anywhere (deadlines, times in imports): beyond them a time zone
+# conversion overflows Python's datetime and nothing real is meant.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 
 def program_zone() -> ZoneInfo:
@@ -48,3 +51,20 @@ def zone_names() -> tuple[str, ...]:
     """The IANA zones people pick from (Region/City), sorted; read from disk once."""
     return tuple(sorted(name for name in available_timezones()
                         if "/" in name and not name.startswith(("Etc/", "SystemV/"))))
+
+
+def in_supported_range(value: datetime) -> bool:
+    """True when the (aware or naive) time lies within the years the product accepts."""
+    return EARLIEST_YEAR <= value.year <= LATEST_YEAR
+
+
+class DateTimeInRange:
+    """WTForms validator: a date or time within the accepted years, with a translated
+    message (instead of an overflow when it is converted to UTC)."""
+
+    def __call__(self, form, field) -> None:
+        from flask_babel import lazy_gettext as _l
+        from wtforms.validators import ValidationError
+        if field.data is not None and not in_supported_range(field.data):
+            raise ValidationError(_l("Enter a date between the years %(first)d and %(last)d.",
+                                     first=EARLIEST_YEAR, last=LATEST_YEAR))

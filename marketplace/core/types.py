@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Integer, text
+from sqlalchemy.orm import mapped_column
 from sqlalchemy.types import TypeDecorator
 
 
@@ -43,3 +44,11 @@ def utcnow() -> datetime:
 def plain_number(value: Decimal) -> str:
     """A Decimal as people write it: 100 not 1E+2, 0.5 not 0.50."""
     return format(value.normalize(), "f")
+
+
+def version_column():
+    """A row version for optimistic locking (``__mapper_args__ = {"version_id_col": …}``):
+    every ORM update says ``WHERE version = <the one read>``, so of two requests that change
+    one record at once (a double click on "confirm", two tabs) the second changes nothing and
+    raises StaleDataError, which the web layer answers with the record's current state."""
+    return mapped_column(Integer, nullable=False, default=1, server_default=text("1"))

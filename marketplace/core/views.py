@@ -1,8 +1,6 @@
 """Home page, language switch and time zone cookie."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -13,6 +11,7 @@ from marketplace.extensions import db
 
 from .i18n import LOCALES, remember_locale
 from .pagecache import cached_figures, cached_page
+from .redirects import referrer_path, safe_target
 
 bp = Blueprint("core", __name__)
 
@@ -34,10 +33,7 @@ def set_language(code: str):
     """Switch the language and remember it (cookie, and the profile when signed in)."""
     if code not in LOCALES:
         code = "zh"
-    target = request.args.get("next") or request.referrer or url_for("core.home")
-    parts = urlsplit(target)
-    if parts.netloc and parts.netloc != request.host:
-        target = url_for("core.home")
+    target = safe_target(request.args.get("next") or referrer_path())
     if current_user.is_authenticated:
         current_user.locale = code
     return remember_locale(redirect(target), code)

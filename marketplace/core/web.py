@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Flask, g, render_template
+from flask import Flask, flash, g, redirect, render_template
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.routing import IntegerConverter
 
 from marketplace.extensions import db, login_manager
 
@@ -18,11 +20,24 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
 
 
+class RowIdConverter(IntegerConverter):
+    """``<int:…>`` in every route: an id beyond a 64-bit integer is "not found", not a
+    database overflow."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2 ** 63 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def install_converters(app: Flask) -> None:
+    """Before any blueprint is registered (rules bind their converters when added)."""
+    app.url_map.converters["int"] = RowIdConverter
+
+
 def init_app(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
-    login_manager.user_loader(_load_user)
 
     app.after_request(_commit_and_secure)
     app.teardown_request(_rollback_on_error)
@@ -36,6 +51,7 @@ def init_app(app: Flask) -> None:
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, _error_page)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(StaleDataError, _changed_meanwhile)
 
 
 ERROR_TEXTS = {
@@ -61,11 +77,20 @@ def _csrf_error(error):
                                       "page and submit again.")), 400
 
 
-def _load_user(user_id: str):
-    from marketplace.accounts.models import User
-    if not user_id.isdigit():
-        return None
-    return db.session.get(User, int(user_id))
+def _changed_meanwhile(error):
+    """Two requests changed one record at once (a double click, two tabs, two people): the
+    first one counted, this one changed nothing. Back to the page it came from, which shows
+    the record as it now is."""
+    db.session.rollback()
+    from .redirects import referrer_path
+    flash(_l("This was changed at the same moment by another request (perhaps a double "
+             "click). Nothing more was changed; this is its current state."), "info")
+    back = referrer_path()
+    if back:
+        return redirect(back, 303)
+    return render_template("errors/error.html", code=409, title=_l("Changed meanwhile"),
+                           message=_l("This record was changed by another request at the same "
+                                      "moment. Reload the page to see its current state.")), 409
 
 
 def _commit_and_secure(response):

@@ -148,6 +148,10 @@ def _note_queued_email(session, flush_context) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _deliver_after_commit(session) -> None:
+    # SQLAlchemy also calls this when a SAVEPOINT is released: the mail is not committed yet
+    # then, so the flag waits for the real commit
+    if session.in_nested_transaction():
+        return
     if session.info.pop("outbox_queued", False):
         kick_delivery()
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.accounts.models import User, enum_column
 from marketplace.bids.models import Bid
 from marketplace.challenges.models import Challenge
-from marketplace.core.types import UTCDateTime, utcnow
+from marketplace.core.types import UTCDateTime, utcnow, version_column
 from marketplace.core.uploads import StoredFileColumns
 from marketplace.extensions import db
 
@@ -38,6 +38,8 @@ class Decision(db.Model):
     __tablename__ = "review_decisions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = version_column()
+    __mapper_args__ = {"version_id_col": version}
     challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"),
                                               index=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("review_rounds.id", ondelete="CASCADE"))
@@ -119,6 +121,8 @@ class Objection(db.Model):
     __tablename__ = "review_objections"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = version_column()
+    __mapper_args__ = {"version_id_col": version}
     decision_id: Mapped[int] = mapped_column(
         ForeignKey("review_decisions.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -171,6 +175,8 @@ class ProjectMilestone(db.Model):
     __tablename__ = "project_milestones"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = version_column()
+    __mapper_args__ = {"version_id_col": version}
     challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"),
                                               index=True)
     bid_id: Mapped[int] = mapped_column(ForeignKey("bids.id", ondelete="CASCADE"), index=True)

@@ -12,6 +12,8 @@ from wtforms import (BooleanField, DateTimeLocalField, DecimalField, FieldList, 
                      TextAreaField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from marketplace.core.timefmt import DateTimeInRange
+
 from .award_models import DEFAULT_PUBLICITY_DAYS, MilestoneStatus
 from .models import DEFAULT_MIN_PANEL, DEFAULT_SPREAD_THRESHOLD, ConflictKind
 from .operations import CriterionRow
@@ -120,4 +122,4 @@ class MilestoneReportForm(FlaskForm):
 
 class RepublishForm(FlaskForm):
     deadline = DateTimeLocalField(_l("New bid deadline (Beijing time, UTC+8)"),
-                                  validators=[InputRequired(REQUIRED)])
+                                  validators=[InputRequired(REQUIRED), DateTimeInRange()])

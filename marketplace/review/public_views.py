@@ -128,7 +128,10 @@ def need_panel(need: Challenge) -> dict:
         "milestones": milestones,
         "met": sum(1 for m in milestones if m.status == MilestoneStatus.met),
         "can_report": any(m.can_report(user) for m in milestones),
-        "report_form": MilestoneReportForm(), "action_form": ActionForm(),
+        # forms make a CSRF token (a session cookie): only for those who can act, so that a
+        # visitor's need page carries no cookie and can be cached
+        "report_form": MilestoneReportForm() if user.is_authenticated else None,
+        "action_form": ActionForm() if user.is_authenticated else None,
     }
 
 

@@ -2,13 +2,15 @@
 as rows for the page, CSV and XLSX."""
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import pgettext
 from openpyxl import Workbook
+
+from marketplace.core.spreadsheets import SafeCsvWriter, append_row
 
 from .aggregation import quantize
 from .award_models import Decision
@@ -88,8 +90,10 @@ class Report:
                  if d.publicity_ends_at else ""]]
 
 
-def _text(value) -> str:
-    return "" if value is None else format(value, "f")
+def _text(value) -> Decimal | str:
+    """A score as a number written out in full (8.50, never 8.5E+0); empty when missing.
+    CSV and the page show it as text, XLSX stores it as a number."""
+    return "" if value is None else Decimal(format(value, "f"))
 
 
 def build(review: ReviewRound, locale: str) -> Report:
@@ -101,7 +105,7 @@ def to_csv(report: Report) -> str:
     """UTF-8 with a byte-order mark, so that Excel on Windows reads the Chinese correctly."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    writer = csv.writer(buffer)
+    writer = SafeCsvWriter(buffer)
     writer.writerow([_("Review report: %(ref)s, round %(n)s", ref=report.review.challenge.ref,
                        n=report.review.number)])
     writer.writerow(report.score_header())
@@ -122,16 +126,16 @@ def to_xlsx(report: Report) -> bytes:
     scores = book.active
     scores.title = _("Scores")
     for row in [report.score_header(), *report.score_rows()]:
-        scores.append(row)
+        append_row(scores, row)
     ranking = book.create_sheet(_("Ranking"))
     for row in [report.ranking_header, *report.ranking_rows()]:
-        ranking.append(row)
+        append_row(ranking, row)
     excluded = book.create_sheet(_("Formal check"))
     for row in [report.excluded_header, *report.excluded_rows()]:
-        excluded.append(row)
+        append_row(excluded, row)
     decision = book.create_sheet(_("Decision"))
     for row in report.decision_rows():
-        decision.append(row)
+        append_row(decision, row)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

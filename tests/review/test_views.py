@@ -237,7 +237,10 @@ def test_report_page_csv_and_xlsx(app, client, auth, scene):
     book = load_workbook(io.BytesIO(client.get(
         f"/admin/review/rounds/{round_id}/report.xlsx").data))
     assert book.sheetnames == ["Scores", "Ranking", "Formal check", "Decision"]
-    assert book["Ranking"]["B2"].value == "A" and book["Ranking"]["E2"].value == "90.00"
+    assert book["Ranking"]["B2"].value == "A"
+    panel_score = book["Ranking"]["E2"]            # a number, shown with its two decimals
+    assert panel_score.value == 90 and panel_score.data_type == "n"
+    assert panel_score.number_format == "0.00"
     client.set_cookie("lang", "zh")                         # the office's language
     chinese = client.get(f"/admin/review/rounds/{round_id}/report.csv").get_data(as_text=True)
     assert "评审组得分" in chinese and chinese.count("已提交") == 15
