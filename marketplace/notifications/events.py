@@ -9,11 +9,13 @@ from datetime import datetime, timedelta
 from flask import current_app, has_request_context, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Role, User
 from marketplace.challenges.models import Challenge, NeedStatus
+from marketplace.core.timefmt import format_in_zone, program_zone
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 
@@ -33,10 +35,8 @@ def describe(kind: NotificationKind, params: dict, locale: str) -> str:
         NotificationKind.bid_received: lambda: _(
             "Your bid on “%(need)s” was received (version %(version)s).",
             need=need, version=params.get("version", 1)),
-        NotificationKind.deadline_3d: lambda: _(
-            "Bidding on “%(need)s” closes in 3 days; your bid is still a draft.", need=need),
-        NotificationKind.deadline_1d: lambda: _(
-            "Bidding on “%(need)s” closes within a day; your bid is still a draft.", need=need),
+        NotificationKind.deadline_3d: lambda: _deadline_sentence(need, params),
+        NotificationKind.deadline_1d: lambda: _deadline_sentence(need, params),
         NotificationKind.need_closed: lambda: _("Bidding on “%(need)s” has closed.", need=need),
         NotificationKind.question_answered: lambda: _(
             "Your question on “%(need)s” was answered.", need=need),
@@ -59,12 +59,47 @@ def describe(kind: NotificationKind, params: dict, locale: str) -> str:
         NotificationKind.review_reminder: lambda: _(
             "Reminder: %(open)s of your %(total)s score sheets for “%(need)s” are not yet "
             "submitted.", need=need, open=params.get("open", 0), total=params.get("total", 0)),
+        NotificationKind.decision_to_confirm: lambda: _(
+            "The program office proposes a decision on “%(need)s”: confirm it or say why not. "
+            "Publicity cannot start until you answer.", need=need),
+        NotificationKind.decision_declined: lambda: _(
+            "The owner of “%(need)s” did not confirm the proposed decision; propose again.",
+            need=need),
+        NotificationKind.objection_lodged: lambda: _(
+            "An objection was lodged against the decision on “%(need)s”; it waits for your "
+            "resolution.", need=need),
+        NotificationKind.decision_reopened: lambda: _(
+            "An objection to the decision on “%(need)s” was upheld: the decision is withdrawn "
+            "and the review continues.", need=need),
         NotificationKind.objection_resolved: lambda: _(
             "Your objection to the decision on “%(need)s” was upheld; the review continues.",
             need=need) if params.get("upheld") else _(
             "Your objection to the decision on “%(need)s” was dismissed.", need=need),
     }
     return texts[kind]()
+
+
+def time_left_text(minutes: int) -> str:
+    """"2 days 5 hours", "5 hours 20 minutes", "40 minutes": counted down, never rounded up
+    (a reminder must not promise more time than is left)."""
+    days, rest = divmod(max(minutes, 0), 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(ngettext("%(num)d day", "%(num)d days", days))
+    if hours:
+        parts.append(ngettext("%(num)d hour", "%(num)d hours", hours))
+    if mins and not days:
+        parts.append(ngettext("%(num)d minute", "%(num)d minutes", mins))
+    return " ".join(parts) or ngettext("%(num)d minute", "%(num)d minutes", 0)
+
+
+def _deadline_sentence(need: str, params: dict) -> str:
+    if "minutes_left" not in params:   # reminders written before the time left was kept
+        return _("Bidding on “%(need)s” closes soon; your bid is still a draft.", need=need)
+    return _("Bidding on “%(need)s” closes in %(left)s (at %(deadline)s); your bid is still a "
+             "draft.", need=need, left=time_left_text(params["minutes_left"]),
+             deadline=params.get("deadline", ""))
 
 
 def reason_text(params: dict) -> str:
@@ -207,6 +242,42 @@ def decision_published(decision) -> None:
            page_path("review.publicity", need_id=need.id))
 
 
+def admin_users() -> list[User]:
+    """The program office: every active administrator."""
+    from marketplace.accounts.models import UserRole
+    return db.session.scalars(select(User).join(UserRole, UserRole.user_id == User.id).where(
+        UserRole.role == Role.admin).order_by(User.id)).all()
+
+
+def decision_to_confirm(decision) -> None:
+    """A proposed decision waits for the need owner: tell them where to answer."""
+    need = decision.challenge
+    notify(owner_users(need), NotificationKind.decision_to_confirm, need,
+           page_path("review.confirm_decision", decision_id=decision.id))
+
+
+def decision_declined(decision) -> None:
+    need = decision.challenge
+    notify(admin_users(), NotificationKind.decision_declined, need,
+           page_path("review.need_decision", need_id=need.id), reason=decision.owner_note)
+
+
+def objection_lodged(objection) -> None:
+    need = objection.decision.challenge
+    notify(admin_users(), NotificationKind.objection_lodged, need,
+           page_path("review.need_decision", need_id=need.id))
+
+
+def decision_reopened(objection) -> None:
+    """An upheld objection withdraws the decision: the owner and every bidding team learn it
+    (the objector is told separately, with the resolution)."""
+    need = objection.decision.challenge
+    users = {u.id: u for u in [*owner_users(need), *bidding_team_users(need)]}
+    users.pop(objection.user_id, None)
+    notify(list(users.values()), NotificationKind.decision_reopened, need,
+           page_path("challenges.detail", need_id=need.id), reason=objection.resolution)
+
+
 def objection_resolved(objection) -> None:
     """The objector learns the outcome and its reason. An upheld objection takes the
     decision out of publicity, so the link then goes to the need instead."""
@@ -234,7 +305,9 @@ def remind_deadlines(now: datetime | None = None) -> int:
             else NotificationKind.deadline_3d
         if _claim(need.id, organisation_id, kind):
             sent += notify(team_users(organisation_id), kind, need,
-                           url_for("bids.edit", bid_id=bid_id))
+                           url_for("bids.edit", bid_id=bid_id),
+                           minutes_left=int((need.deadline - now).total_seconds() // 60),
+                           deadline=format_in_zone(need.deadline, program_zone()))
     return sent
 
 

@@ -26,6 +26,11 @@ class NotificationKind(str, enum.Enum):
     need_returned = "need_returned"
     need_published = "need_published"
     question_asked = "question_asked"
+    # steps that wait on somebody (the owner's confirmation, the program office's answer)
+    decision_to_confirm = "decision_to_confirm"
+    decision_declined = "decision_declined"
+    objection_lodged = "objection_lodged"
+    decision_reopened = "decision_reopened"
 
 
 class EmailStatus(str, enum.Enum):

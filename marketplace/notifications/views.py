@@ -20,9 +20,16 @@ bp = Blueprint("notifications", __name__)
 @bp.route("/notifications")
 @login_required
 def index():
+    """The list shows what is new since the last visit (highlighted) and, once shown, counts
+    it as read: the badge in the menu goes back to zero."""
     items = db.session.scalars(select(Notification).where(
         Notification.user_id == current_user.id).order_by(Notification.id.desc()).limit(200)).all()
-    return render_template("notifications/index.html", items=items, action_form=ActionForm())
+    page = render_template("notifications/index.html", items=items, action_form=ActionForm())
+    unread = [item.id for item in items if item.read_at is None]
+    if unread:
+        db.session.execute(update(Notification).where(
+            Notification.id.in_(unread), Notification.read_at.is_(None)).values(read_at=utcnow()))
+    return page
 
 
 @bp.route("/notifications/<int:notification_id>/open", methods=["POST"])

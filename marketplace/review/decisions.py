@@ -55,6 +55,7 @@ def propose_decision(review: ReviewRound, actor, *, outcome: Outcome, winner_ent
            data={"outcome": outcome.value, "winners": [e.label for e in chosen],
                  "winner_bid_ids": [e.bid_id for e in chosen], "rationale": decision.rationale,
                  "publicity_days": publicity_days})
+    events.decision_to_confirm(decision)
     return decision
 
 
@@ -86,6 +87,7 @@ def decline_decision(decision: Decision, owner, note: str) -> None:
     db.session.flush()
     record("decision.decline", owner, need=decision.challenge, subject=decision,
            data={"note": decision.owner_note})
+    events.decision_declined(decision)
 
 
 def lodge_objection(decision: Decision, user, reason: str, files: list[StoredFile]) -> Objection:
@@ -100,6 +102,7 @@ def lodge_objection(decision: Decision, user, reason: str, files: list[StoredFil
     record("objection.lodge", user, need=decision.challenge, subject=objection,
            data={"decision_id": decision.id, "reason": objection.reason,
                  "files": [[f.filename, f.sha256] for f in objection.files]})
+    events.objection_lodged(objection)
     return objection
 
 
@@ -124,6 +127,7 @@ def resolve_objection(objection: Objection, actor, *, upheld: bool, resolution: 
         db.session.flush()
         record("decision.reopen", actor, need=decision.challenge, subject=decision,
                data={"objection_id": objection.id})
+        events.decision_reopened(objection)
     elif decision.can_finalise():
         finalise(decision, actor)
     events.objection_resolved(objection)

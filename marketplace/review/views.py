@@ -15,7 +15,7 @@ from marketplace.challenges.forms import ActionForm
 from marketplace.challenges.models import Challenge
 from marketplace.extensions import db
 
-from . import operations, queries, scoring
+from . import operations, queries, scoring, waiting
 from .forms import FormalCheckForm, OpenReviewForm, ReasonForm, RubricForm
 from .models import ReviewRound, RoundBid, ScoreSheet
 from .operations import ReviewRefused
@@ -53,6 +53,19 @@ def form_errors(form) -> None:
 def index():
     return render_template("review/admin_index.html", rows=queries.review_needs(),
                            open_form=OpenReviewForm())
+
+
+@bp.route("/admin/waiting")
+@admin_required
+def waiting_list():
+    """Every step that waits on somebody: the program office, a need owner, a reviewer."""
+    rows = waiting.everything_waiting()
+    return render_template("review/waiting.html", rows=rows,
+                           labels=waiting.WAITING_ON_LABELS)
+
+
+# the owner's dashboard (challenges) shows the decisions that wait for them
+bp.add_app_template_global(waiting.decisions_for_owner, "decisions_waiting_for_owner")
 
 
 @bp.route("/admin/review/needs/<int:need_id>/open", methods=["POST"])

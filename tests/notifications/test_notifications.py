@@ -48,8 +48,11 @@ def test_bid_received_is_notified_in_app_and_written_to_the_mail_folder(app, cli
     assert "data-unread-count>1<" in page
     listing = client.get("/notifications").get_data(as_text=True)
     assert "was received" in listing or "已收到" in listing
-    client.post("/notifications/read")
+    assert 'class="notification unread"' in listing          # new since the last visit
+    # opening the list counts what it showed as read
     assert "data-unread-count" not in client.get("/").get_data(as_text=True)
+    assert 'class="notification unread"' not in client.get("/notifications").get_data(
+        as_text=True)
 
 
 def test_failed_sends_are_retried_with_backoff_and_shown_to_admins(app, client, auth,
@@ -101,6 +104,26 @@ def test_closing_is_notified_to_bidders_and_owner_once(app, client, runner):
     runner.invoke(args=["worker", "--once"])  # the worker runs the same, idempotently
     closed = _notes(app, NotificationKind.need_closed)
     assert {n.user_id for n in closed} == {a.team_id, a.teammate_id, a.owner_id}
+
+
+def test_a_reminder_says_the_time_really_left(app, runner):
+    from flask_babel import force_locale
+    from marketplace.notifications.events import describe
+    a = arena(app)
+    start(app, a)
+    set_deadline(app, a.need_id, utcnow() + timedelta(days=2, hours=5, minutes=30))
+    runner.invoke(args=["notifications", "remind"])
+    (note, *_rest) = _notes(app, NotificationKind.deadline_3d)
+    with app.test_request_context():
+        with force_locale("en"):
+            text = describe(note.kind, note.params, "en")
+        assert "closes in 2 days 5 hours" in text and "3 days" not in text
+        with force_locale("zh"):
+            assert "2 天 5 小时" in describe(note.kind, note.params, "zh")
+    with app.app_context():
+        email = db.session.scalars(select(OutboxEmail).where(
+            OutboxEmail.to_address == "solver@example.com").order_by(OutboxEmail.id.desc())).first()
+        assert "2 days 5 hours" in email.subject or "2 天 5 小时" in email.subject
 
 
 def test_send_command_delivers_what_is_due(app, runner, monkeypatch):

@@ -1,0 +1,110 @@
+"""Every step of the process that waits on somebody, for the program office's "waiting"
+page and for each user's own dashboard: who must act, on what, since when."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from marketplace.challenges.models import Challenge, NeedStatus
+from marketplace.challenges.queries import screening_queue
+from marketplace.extensions import db
+
+from .award_models import Decision, DecisionStatus, MilestoneStatus, Objection, \
+    ObjectionStatus, ProjectMilestone
+from .models import ReviewRound, RoundStatus
+
+# who a step waits on
+OFFICE, OWNER, REVIEWER = "office", "owner", "reviewer"
+WAITING_ON_LABELS = {OFFICE: _l("Program office"), OWNER: _l("Need owner"),
+                     REVIEWER: _l("Reviewer")}
+
+
+@dataclass
+class Waiting:
+    on: str                 # OFFICE, OWNER or REVIEWER
+    what: object            # a lazy string: the step
+    need: Challenge
+    since: datetime | None
+    who: str = ""           # the person or organisation who must act
+    endpoint: str = ""      # where to act (url_for endpoint and its values)
+    values: dict | None = None
+
+
+def _decisions_waiting() -> list[Waiting]:
+    rows = []
+    for decision in db.session.scalars(select(Decision).where(Decision.status.in_(
+            [DecisionStatus.proposed, DecisionStatus.declined])).order_by(Decision.proposed_at)):
+        need = decision.challenge
+        if decision.status == DecisionStatus.proposed:
+            rows.append(Waiting(OWNER, _l("Confirm the proposed decision"), need,
+                                decision.proposed_at, need.organisation.name,
+                                "review.need_decision", {"need_id": need.id}))
+        else:
+            rows.append(Waiting(OFFICE, _l("The owner declined the decision: propose again"),
+                                need, decision.proposed_at, "", "review.need_decision",
+                                {"need_id": need.id}))
+    return rows
+
+
+def _objections_waiting() -> list[Waiting]:
+    return [Waiting(OFFICE, _l("Resolve the objection"), objection.decision.challenge,
+                    objection.created_at, "", "review.need_decision",
+                    {"need_id": objection.decision.challenge_id})
+            for objection in db.session.scalars(select(Objection).where(
+                Objection.status == ObjectionStatus.open).order_by(Objection.created_at))]
+
+
+def _sheets_waiting() -> list[Waiting]:
+    rows = []
+    for review in db.session.scalars(select(ReviewRound).where(
+            ReviewRound.status == RoundStatus.scoring).order_by(ReviewRound.id)):
+        entries = review.eligible_entries
+        for assignment in review.active_assignments:
+            open_sheets = sum(1 for entry in entries
+                              if not ((sheet := assignment.sheet_for(entry)) and sheet.submitted))
+            if open_sheets:
+                rows.append(Waiting(
+                    REVIEWER, _l("Submit %(open)s of %(total)s score sheets (round %(round)s)",
+                                 open=open_sheets, total=len(entries), round=review.number),
+                    review.challenge, assignment.assigned_at, assignment.reviewer.name,
+                    "review.round_page", {"round_id": review.id}))
+    return rows
+
+
+def _needs_waiting() -> list[Waiting]:
+    rows = [Waiting(OFFICE, _l("Screen the submitted need"), need, need.updated_at, "",
+                    "admin.screening", {})
+            for need in db.session.scalars(screening_queue())]
+    rows += [Waiting(OWNER, _l("Revise and resubmit the returned need"), need, need.updated_at,
+                     need.organisation.name, "challenges.detail", {"need_id": need.id})
+             for need in db.session.scalars(select(Challenge).where(
+                 Challenge.status == NeedStatus.returned).order_by(Challenge.updated_at))]
+    return rows
+
+
+def _milestones_waiting() -> list[Waiting]:
+    return [Waiting(OFFICE, _l("Accept the milestone report: %(name)s", name=m.name),
+                    m.challenge, m.reported_at, "", "review.need_decision",
+                    {"need_id": m.challenge_id})
+            for m in db.session.scalars(select(ProjectMilestone).where(
+                ProjectMilestone.status != MilestoneStatus.scheduled,
+                ProjectMilestone.accepted_at.is_(None)).order_by(ProjectMilestone.reported_at))]
+
+
+def everything_waiting() -> list[Waiting]:
+    """For the program office: every open step, oldest first within who it waits on."""
+    rows = (_needs_waiting() + _decisions_waiting() + _objections_waiting()
+            + _milestones_waiting() + _sheets_waiting())
+    order = {OFFICE: 0, OWNER: 1, REVIEWER: 2}
+    return sorted(rows, key=lambda w: (order[w.on], w.since is None,
+                                       w.since.timestamp() if w.since else 0))
+
+
+def decisions_for_owner(organisation_id: int) -> list[Decision]:
+    """Proposed decisions that wait for this organisation's confirmation."""
+    return db.session.scalars(select(Decision).join(Challenge).where(
+        Challenge.organisation_id == organisation_id,
+        Decision.status == DecisionStatus.proposed).order_by(Decision.proposed_at)).all()

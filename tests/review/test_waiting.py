@@ -1,0 +1,83 @@
+"""Every step that waits on somebody tells them, and shows on their dashboard and on the
+program office's "waiting" page."""
+from sqlalchemy import select
+
+from marketplace.extensions import db
+from marketplace.notifications.models import Notification, NotificationKind, OutboxEmail
+from marketplace.review import decisions
+from marketplace.review.award_models import Decision, Objection
+
+from .conftest import get_user
+from .test_publicity_views import proposed
+
+
+def _told(app, kind) -> set[int]:
+    with app.app_context():
+        return set(db.session.scalars(select(Notification.user_id).where(
+            Notification.kind == kind)))
+
+
+def test_a_proposed_decision_tells_the_owner_and_waits_on_their_dashboard(app, client, auth,
+                                                                         scene, people):
+    decision_id = proposed(app, scene)
+    assert _told(app, NotificationKind.decision_to_confirm) == {scene.owner_id}
+    with app.app_context():
+        owner_email = get_user(scene.owner_id).email
+        assert db.session.scalar(select(OutboxEmail).where(
+            OutboxEmail.to_address == owner_email,
+            OutboxEmail.subject.contains("confirm")))
+    auth.login("owner@example.com")
+    dashboard = client.get("/my/needs").get_data(as_text=True)
+    assert "data-waiting-decisions" in dashboard
+    assert f"/review/decisions/{decision_id}/confirm" in dashboard
+    assert client.get("/admin/waiting").status_code == 403      # not the program office's page
+    auth.logout()
+    auth.login("admin@example.com")
+    page = client.get("/admin/waiting").get_data(as_text=True)
+    owner_section = page.split('data-waiting-on="owner"')[1].split("</section>")[0]
+    assert "Confirm the proposed decision" in owner_section
+    reviewer_section = page.split('data-waiting-on="reviewer"')[1].split("</section>")[0]
+    assert "Nothing is waiting here." in reviewer_section          # every sheet is in
+    # once confirmed, it waits on nobody
+    with app.app_context():
+        decisions.confirm_decision(db.session.get(Decision, decision_id),
+                                   get_user(scene.owner_id))
+        db.session.commit()
+    page = client.get("/admin/waiting").get_data(as_text=True)
+    assert "Confirm the proposed decision" not in page
+    auth.logout()
+    auth.login("owner@example.com")
+    assert "data-waiting-decisions" not in client.get("/my/needs").get_data(as_text=True)
+
+
+def test_a_declined_decision_tells_the_program_office(app, scene, people):
+    decision_id = proposed(app, scene)
+    with app.app_context():
+        decisions.decline_decision(db.session.get(Decision, decision_id),
+                                   get_user(scene.owner_id), "请补充第二名的评分说明。")
+        db.session.commit()
+    assert scene.admin_id in _told(app, NotificationKind.decision_declined)
+
+
+def test_objections_tell_the_office_and_an_upheld_one_tells_owner_and_bidders(
+        app, client, auth, scene, people):
+    decision_id = proposed(app, scene)
+    with app.app_context():
+        decisions.confirm_decision(db.session.get(Decision, decision_id),
+                                   get_user(scene.owner_id))
+        db.session.commit()
+    auth.login("solver@example.com")
+    client.post(f"/review/decisions/{decision_id}/objections",
+                data={"reason": "评分细则第三项的理解与公告不一致，请复核。"})
+    auth.logout()
+    assert scene.admin_id in _told(app, NotificationKind.objection_lodged)
+    auth.login("admin@example.com")
+    assert "Resolve the objection" in client.get("/admin/waiting").get_data(as_text=True)
+    with app.app_context():
+        objection_id = db.session.scalar(select(Objection.id))
+    client.post(f"/admin/review/objections/{objection_id}/resolve",
+                data={"outcome": "uphold", "resolution": "异议成立，重新评审。"})
+    reopened = _told(app, NotificationKind.decision_reopened)
+    assert scene.owner_id in reopened and set(scene.team_user_ids) <= reopened
+    assert people.solver_id not in reopened     # the objector hears it with the resolution
+    assert people.solver_id in _told(app, NotificationKind.objection_resolved)
