@@ -220,7 +220,7 @@ def test_expired_sign_ins_are_refused_and_purged(app, client, auth, people):
 REGISTRATION = {
     "name": "Lena Hoffmann", "email": "lena.hoffmann@example.org", "account_type": "solver",
     "organisation": "Fraunhofer Demo", "organisation_en": "Fraunhofer Demo",
-    "organisation_type": "research_institute", "country": "de",
+    "organisation_type": "research_institute", "country": "DE",
 }
 
 

@@ -8,10 +8,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, EmailField, PasswordField, RadioField, SelectField, StringField
-from wtforms.validators import Email, EqualTo, InputRequired, Length, Regexp, ValidationError
+from wtforms.validators import AnyOf, Email, EqualTo, InputRequired, Length, ValidationError
 
 from marketplace.core.timefmt import is_valid_zone, zone_names
 
+from .countries import choices as country_choices
+from .countries import codes as country_codes
 from .models import OrgType
 from .operations import find_user_by_email, password_weakness
 
@@ -24,6 +26,14 @@ ORG_TYPE_LABELS = {
     OrgType.company: _l("Company"),
     OrgType.other: _l("Other"),
 }
+
+
+def CountryField() -> SelectField:  # noqa: N802 - a field factory, used like a field class
+    """A picker of ISO 3166 countries named in the reader's language (choices set by the
+    form for the current locale); the stored value is the two-letter code."""
+    return SelectField(_l("Country or region"), default="CN", validators=[
+        InputRequired(), AnyOf(sorted(country_codes()), message=_l(
+            "Choose the country or region from the list."))])
 
 
 class StrongPassword:
@@ -73,13 +83,30 @@ class RegisterForm(FlaskForm):
         _l("Organisation type"),
         choices=[SelectChoice(t.value, label) for t, label in ORG_TYPE_LABELS.items()],
         validators=[InputRequired()])
-    country = StringField(_l("Country (ISO code, e.g. CN, DE, SG)"), default="CN",
-                          validators=[InputRequired(), Regexp(r"^[A-Za-z]{2}$", message=_l(
-                              "Enter the two-letter country code, e.g. CN."))])
+    country = CountryField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = country_choices(str(get_locale() or "zh"))
 
     def validate_email(self, field) -> None:
         if find_user_by_email(field.data or ""):
             raise ValidationError(_l("An account with this email already exists."))
+
+
+class OrganisationForm(FlaskForm):
+    """An organisation's own details, edited by its members."""
+    name = StringField(_l("Organisation name"), validators=[InputRequired(), Length(max=200)])
+    name_en = StringField(_l("Organisation name in English"), validators=[Length(max=200)])
+    type = SelectField(
+        _l("Organisation type"),
+        choices=[SelectChoice(t.value, label) for t, label in ORG_TYPE_LABELS.items()],
+        validators=[InputRequired()])
+    country = CountryField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = country_choices(str(get_locale() or "zh"))
 
 
 # where the program's bidders mostly are, first in the list

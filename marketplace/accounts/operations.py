@@ -87,6 +87,21 @@ def create_organisation(name: str, org_type: OrgType, country: str, *,
     return org
 
 
+def update_organisation(org: Organisation, *, name: str, name_en: str | None,
+                        org_type: OrgType, country: str) -> set[str]:
+    """Change an organisation's details; which fields changed. A change of name or country
+    takes a verified organisation back to unverified (the program office verifies again)."""
+    values = {"name": name.strip(), "name_en": (name_en or "").strip() or None,
+              "type": org_type, "country": country.upper()}
+    changed = {key for key, value in values.items() if getattr(org, key) != value}
+    for key in changed:
+        setattr(org, key, values[key])
+    if changed & {"name", "name_en", "country"}:
+        org.verified = False
+    db.session.flush()
+    return changed
+
+
 def create_user(email: str, name: str, password: str, roles: set[Role], *,
                 organisation: Organisation | None = None, locale: str | None = None) -> User:
     user = User(email=normalise_email(email), name=name.strip(),

@@ -1,7 +1,8 @@
 """Register, log in, log out."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -11,13 +12,16 @@ from marketplace.extensions import login_manager
 
 from . import sessions
 
-from .forms import LoginForm, PasswordChangeForm, RegisterForm, SettingsForm
+from .countries import country_name
+from .forms import LoginForm, OrganisationForm, PasswordChangeForm, RegisterForm, SettingsForm
 from .models import OrgType, Role
 from .operations import (Throttled, authenticate, create_organisation, create_user,
-                         hash_password)
+                         hash_password, update_organisation)
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 bp.record_once(lambda _state: login_manager.user_loader(sessions.load))
+bp.add_app_template_filter(
+    lambda code: country_name(code, str(get_locale() or "zh")), "country_name")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -119,3 +123,30 @@ def change_password():
         "You were signed out everywhere else (%(count)d other sessions).", count=ended)
         if ended else ""), "success")
     return redirect(url_for("accounts.settings"))
+
+
+@bp.route("/organisation", methods=["GET", "POST"])
+@login_required
+def organisation():
+    """The organisation's name in both languages, type and country, edited by its members.
+    A verified organisation whose name or country changes is verified again by the program
+    office."""
+    org = current_user.organisation
+    if org is None or not (current_user.has_role(Role.owner)
+                           or current_user.has_role(Role.solver)):
+        abort(403)
+    form = OrganisationForm(obj=org) if request.method == "GET" else OrganisationForm()
+    if request.method == "GET":
+        form.type.data = org.type.value
+    elif form.validate_on_submit():
+        changed = update_organisation(org, name=form.name.data, name_en=form.name_en.data,
+                                      org_type=OrgType(form.type.data),
+                                      country=form.country.data)
+        if changed & {"name", "name_en", "country"}:
+            flash(_("Your organisation is saved. The program office will verify the change."),
+                  "success")
+        else:
+            flash(_("Your organisation is saved."), "success")
+        return redirect(url_for("accounts.organisation"))
+    status = 400 if form.is_submitted() and form.errors else 200
+    return render_template("accounts/organisation.html", form=form, org=org), status

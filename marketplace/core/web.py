@@ -1,6 +1,7 @@
 """Request lifecycle: one commit per request, security headers, template helpers."""
 from __future__ import annotations
 
+from datetime import timezone
 from decimal import Decimal
 
 from flask import Flask, flash, g, redirect, render_template
@@ -8,6 +9,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.routing import IntegerConverter
 
@@ -47,6 +49,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["comparator_symbol"] = comparator_symbol
     app.jinja_env.filters["in_program_zone"] = lambda v: format_in_zone(v, program_zone())
     app.jinja_env.filters["in_viewer_zone"] = lambda v: format_in_zone(v, viewer_zone())
+    app.jinja_env.filters["viewer_time"] = viewer_time
     app.context_processor(_template_context)
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, _error_page)
@@ -111,6 +114,17 @@ def _rollback_on_error(exc) -> None:
         db.session.rollback()
 
 
+def viewer_time(value) -> Markup:
+    """A time in the viewer's zone, as a <time> element that our script shows in the
+    browser's own zone when the server did not know it yet (a visitor's first page)."""
+    if value is None:
+        return Markup("")
+    zone = viewer_zone()
+    return Markup('<time datetime="{}" data-viewer-time data-zone="{}">{}</time>').format(
+        value.astimezone(timezone.utc).isoformat(timespec="seconds"), zone.key,
+        format_in_zone(value, zone))
+
+
 def format_money_wan(value: Decimal | None) -> str:
     if value is None:
         return ""
@@ -149,4 +163,6 @@ def _template_context() -> dict:
     locale = str(get_locale() or "zh")
     return {"locale": locale, "Role": Role, "current_user": current_user,
             "org_type_label": ORG_TYPE_LABELS.get,
-            "viewer_zone_name": viewer_zone().key, "program_zone_name": program_zone().key}
+            "viewer_zone_name": viewer_zone().key, "program_zone_name": program_zone().key,
+            # a zone chosen in the settings: the script leaves the times as they are
+            "zone_fixed": bool(getattr(current_user, "timezone", None))}

@@ -9,6 +9,35 @@
     }
   } catch (e) { /* old browser: the program's zone is shown */ }
 
+  // A visitor's first page was written before the server knew the browser's zone: show
+  // those times in the browser's zone now (a zone chosen in the settings always wins).
+  function zoneTime(date, zone) {
+    var parts = {};
+    new Intl.DateTimeFormat("en-CA", {
+      timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit",
+      minute: "2-digit", hourCycle: "h23", timeZoneName: "longOffset"
+    }).formatToParts(date).forEach(function (part) { parts[part.type] = part.value; });
+    var offset = (parts.timeZoneName || "GMT").replace("GMT", "UTC");
+    if (offset === "UTC") { offset = "UTC+00:00"; }
+    return parts.year + "-" + parts.month + "-" + parts.day + " " + parts.hour + ":" +
+      parts.minute + " " + offset;
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var zone;
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
+    if (!zone || document.documentElement.hasAttribute("data-zone-fixed")) { return; }
+    document.querySelectorAll("[data-viewer-time]").forEach(function (el) {
+      if (el.getAttribute("data-zone") === zone) { return; }
+      try {
+        el.textContent = zoneTime(new Date(el.getAttribute("datetime")), zone);
+        el.setAttribute("data-zone", zone);
+      } catch (e) { /* a zone this browser cannot format: keep the server's text */ }
+    });
+    document.querySelectorAll("[data-your-time][hidden]").forEach(function (el) {
+      if (el.getAttribute("data-program-zone") !== zone) { el.hidden = false; }
+    });
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     var button = document.querySelector("[data-add-indicator]");
     var table = document.querySelector("[data-indicator-table] tbody");

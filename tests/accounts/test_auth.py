@@ -13,7 +13,7 @@ from ..factories import PASSWORD
 REGISTRATION = {
     "name": "Dr. Anna Weber", "email": "Anna.Weber@Example.org", "password": "a long password",
     "confirm": "a long password", "account_type": "solver", "organisation": "TU Demo",
-    "organisation_en": "TU Demo", "organisation_type": "university", "country": "de",
+    "organisation_en": "TU Demo", "organisation_type": "university", "country": "DE",
 }
 
 

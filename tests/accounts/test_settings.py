@@ -139,3 +139,58 @@ def test_password_change_is_throttled(client, auth, app, people):
     assert response.status_code == 429
     assert _user(app).password_hash == before      # even the right password changes nothing
     client.post("/account/logout")
+
+
+# -- the organisation: country picker and edit page -------------------------------------------
+def test_register_picks_a_country_by_name_and_refuses_a_non_country(client, app):
+    from .test_auth import REGISTRATION
+    client.set_cookie("lang", "zh")
+    page = client.get("/account/register").get_data(as_text=True)
+    assert '<option value="NL">荷兰</option>' in page and '<option value="NE">尼日尔</option>' in page
+    assert 'value="EU"' not in page and 'value="ZZ"' not in page
+    bad = client.post("/account/register", data={**REGISTRATION, "country": "Netherlands"})
+    assert bad.status_code == 400
+    assert client.post("/account/register",
+                       data={**REGISTRATION, "country": "NL"}).status_code == 302
+    with app.app_context():
+        from marketplace.accounts.operations import find_user_by_email
+        assert find_user_by_email(REGISTRATION["email"]).organisation.country == "NL"
+    client.set_cookie("lang", "en")
+    assert "Netherlands" in client.get("/account/settings").get_data(as_text=True)
+
+
+def test_members_edit_their_organisation_and_a_new_name_is_verified_again(app, client, auth,
+                                                                         people):
+    from marketplace.accounts.models import Organisation
+    with app.app_context():
+        org = db.session.get(User, people.solver_id).organisation
+        org.verified, org_id = True, org.id
+        db.session.commit()
+    auth.login("solver@example.com")
+    form = client.get("/account/organisation").get_data(as_text=True)
+    assert 'value="Technische Universität Demo"' in form
+    assert '<option selected value="DE">' in form or '<option value="DE" selected>' in form
+    response = client.post("/account/organisation", data={
+        "name": "Technische Universität Demo", "name_en": "TU Demo", "type": "university",
+        "country": "NL"})
+    assert response.status_code == 302
+    with app.app_context():
+        org = db.session.get(Organisation, org_id)
+        assert (org.country, org.name_en, org.verified) == ("NL", "TU Demo", False)
+    bad = client.post("/account/organisation", data={"name": "", "type": "university",
+                                                      "country": "XX"})
+    assert bad.status_code == 400
+    with app.app_context():
+        assert db.session.get(Organisation, org_id).name == "Technische Universität Demo"
+
+
+def test_a_reviewer_without_a_team_role_cannot_edit_an_organisation(client, auth, people):
+    auth.login("reviewer@example.com")
+    assert client.get("/account/organisation").status_code == 403
+    assert client.post("/account/organisation", data={"name": "x", "type": "other",
+                                                      "country": "CN"}).status_code == 403
+
+
+def test_the_organisation_page_needs_a_login(client):
+    response = client.get("/account/organisation")
+    assert response.status_code == 302 and "/account/login" in response.headers["Location"]

@@ -63,7 +63,7 @@ def test_two_teams_compete_without_seeing_each_other(app, browser_page):
     page.check("input[name=account_type][value=solver]")
     page.fill("#organisation", "TU Demo Halbleiterlabor")
     page.select_option("#organisation_type", "university")
-    page.fill("#country", "DE")
+    page.select_option("#country", "DE")
     page.click("form button[type=submit]")
     page.wait_for_url("**/")
     page.click("nav.mainnav a[href='/team']")

@@ -1,0 +1,30 @@
+"""A visitor's very first page shows times in the browser's own zone, not only Beijing time
+(the server learns the zone from a cookie only on the next request)."""
+import re
+from datetime import datetime, timezone
+
+import pytest
+
+from marketplace.challenges.models import NeedStatus
+from marketplace.extensions import db
+
+from .. import factories
+
+pytestmark = pytest.mark.e2e
+
+
+def test_first_page_shows_the_deadline_in_the_browsers_zone(app, browser_page, people):
+    with app.test_request_context():
+        deadline = datetime(2099, 1, 15, 9, 30, tzinfo=timezone.utc)    # 17:30 in Beijing
+        need_id = factories.need(people.owner_id, NeedStatus.published, people.admin_id,
+                                 deadline=deadline).id
+        db.session.commit()
+    page = browser_page                                 # Europe/Berlin, no cookie yet
+    page.goto(f"/needs/{need_id}")
+    your_time = page.locator("[data-your-time]")
+    your_time.wait_for(state="visible")
+    assert re.search(r"2099-01-15 10:30 UTC\+01:00", your_time.inner_text())
+    assert "2099-01-15 17:30 UTC+08:00" in page.locator(".keyfacts").inner_text()
+    # the next request tells the server the zone (a cookie), for pages without the script
+    assert "tz=Europe/Berlin" in "; ".join(f"{c['name']}={c['value']}"
+                                           for c in page.context.cookies())
