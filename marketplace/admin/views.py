@@ -41,6 +41,10 @@ def publish(need_id: int):
     need = db.get_or_404(Challenge, need_id)
     if not need.can_screen(current_user) or not ActionForm().validate_on_submit():
         abort(403)
+    if request.form.get("confirm") != "publish":
+        # the button that publishes sits behind "Publish…": one stray click publishes nothing
+        flash(_("Confirm publishing: open “Publish…” and press “Publish now”."), "error")
+        return redirect(url_for("admin.screening") + f"#need-{need.id}")
     try:
         operations.publish(need, current_user)
     except operations.TransitionError as refused:

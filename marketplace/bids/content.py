@@ -165,7 +165,10 @@ def _milestones(raw: MultiDict, need: Challenge, check: Checker) -> list[dict]:
         rows.append({**row, "month": month, "share": str(share) if share is not None else ""})
     if not rows:
         check.add("milestones", _l("Plan at least one milestone."))
-    elif total != HUNDRED and not any(k.startswith("milestones-") for k in check.errors):
+    # every error at once: the sum is checked whenever every share is a valid number, even
+    # if a name or a month is still missing
+    elif total != HUNDRED and not any(k.startswith("milestones-") and k.endswith("-share")
+                                      for k in check.errors):
         check.add("milestones", _l("Payment shares add up to %(total)s%%; they must add up "
                                    "to 100%%.", total=plain_number(total)))
     return sorted(rows, key=lambda r: r["month"])

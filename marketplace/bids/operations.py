@@ -88,13 +88,22 @@ def start_bid(need: Challenge, user) -> Bid:
     # another member of the team may start one at the same moment: then theirs is ours
     return add_once(Bid(challenge_id=need.id, organisation_id=user.organisation_id,
                         created_by_id=user.id, status=BidStatus.draft,
-                        draft=initial_draft(need)),
+                        draft=initial_draft(need, user.organisation_id)),
                     lambda: active_bid(need, user.organisation_id))
 
 
-def initial_draft(need: Challenge) -> list:
-    """A new draft starts empty; the form shows one row for each kind of list."""
-    return []
+def initial_draft(need: Challenge, organisation_id: int | None = None) -> list:
+    """A new draft starts from what the team last had on this need when it withdrew a bid
+    (without the declaration, which is confirmed again), else empty; the form shows one row
+    for each kind of list."""
+    if organisation_id is None:
+        return []
+    previous = db.session.scalar(select(Bid).where(
+        Bid.challenge_id == need.id, Bid.organisation_id == organisation_id,
+        Bid.status == BidStatus.withdrawn).order_by(Bid.id.desc()).limit(1))
+    if previous is None:
+        return []
+    return [[key, value] for key, value in (previous.draft or []) if key != "declaration"]
 
 
 def save_draft(bid: Bid, pairs: list, now: datetime | None = None) -> None:

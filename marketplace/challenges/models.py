@@ -165,6 +165,13 @@ class Challenge(db.Model):
     def can_submit(self, user) -> bool:
         return self.can_edit(user)
 
+    def can_withdraw(self, user) -> bool:
+        return self.status == NeedStatus.submitted and self.is_owned_by(user)
+
+    def can_delete(self, user) -> bool:
+        return (self.status in EDITABLE_STATES and self.published_at is None
+                and self.is_owned_by(user))
+
     def can_screen(self, user) -> bool:
         return self.status == NeedStatus.submitted and getattr(user, "is_admin", False)
 

@@ -25,6 +25,7 @@ ALLOWED = {
     (NeedStatus.returned, NeedStatus.submitted),
     (NeedStatus.submitted, NeedStatus.published),
     (NeedStatus.submitted, NeedStatus.returned),
+    (NeedStatus.submitted, NeedStatus.draft),        # the owner withdraws it from screening
     (NeedStatus.published, NeedStatus.closed),
     (NeedStatus.not_awarded, NeedStatus.published),
     # review and award (marketplace/review)
@@ -119,30 +120,35 @@ def update_draft(need: Challenge, data: dict, indicators: list[IndicatorRow]) ->
     classify_need(need)
 
 
+def missing_fields(need: Challenge) -> dict:
+    """What a need lacks before it may be submitted for screening: form field → message."""
+    missing = {}
+    if not need.title_zh:
+        missing["title_zh"] = _l("Title (Chinese) is required.")
+    if not need.title_en:
+        missing["title_en"] = _l("Title (English) is required.")
+    if not (need.summary_zh or need.summary_en):
+        missing["summary_zh"] = _l("A summary is required.")
+    if not (need.description_zh or need.description_en):
+        missing["description_zh"] = _l("A description is required.")
+    if not need.indicators:
+        missing["indicators"] = _l("At least one technical indicator is required.")
+    if need.budget_wan is None:
+        missing["budget_wan"] = _l("The budget is required.")
+    if need.deadline is None:
+        missing["deadline"] = _l("The bid deadline is required.")
+    elif need.deadline_passed():
+        missing["deadline"] = _l("The bid deadline must be in the future.")
+    if need.period_months is None:
+        missing["period_months"] = _l("The project period is required.")
+    if not need.contact_email:
+        missing["contact_email"] = _l("A contact email is required.")
+    return missing
+
+
 def missing_for_submission(need: Challenge) -> list:
     """What a need lacks before it may be submitted for screening, as messages."""
-    missing = []
-    if not need.title_zh:
-        missing.append(_l("Title (Chinese) is required."))
-    if not need.title_en:
-        missing.append(_l("Title (English) is required."))
-    if not (need.summary_zh or need.summary_en):
-        missing.append(_l("A summary is required."))
-    if not (need.description_zh or need.description_en):
-        missing.append(_l("A description is required."))
-    if not need.indicators:
-        missing.append(_l("At least one technical indicator is required."))
-    if need.budget_wan is None:
-        missing.append(_l("The budget is required."))
-    if need.deadline is None:
-        missing.append(_l("The bid deadline is required."))
-    elif need.deadline_passed():
-        missing.append(_l("The bid deadline must be in the future."))
-    if need.period_months is None:
-        missing.append(_l("The project period is required."))
-    if not need.contact_email:
-        missing.append(_l("A contact email is required."))
-    return missing
+    return list(missing_fields(need).values())
 
 
 def submit(need: Challenge, actor) -> None:
@@ -161,6 +167,23 @@ def publish(need: Challenge, actor) -> None:
     db.session.flush()
     from marketplace.notifications import events  # notifications build on challenges
     events.need_screened(need, published=True)
+
+
+def withdraw(need: Challenge, actor) -> None:
+    """The owner takes a submitted need back from screening; it is a draft again."""
+    if not need.can_withdraw(actor):
+        raise TransitionError(_l("Only a need waiting for screening can be withdrawn."))
+    _record(need, NeedStatus.draft, actor, reason="withdrawn by the owner")
+    db.session.flush()
+
+
+def delete_draft(need: Challenge, actor) -> None:
+    """A draft (or a returned need) that was never published is deleted with its files;
+    anything ever published stays, with its history."""
+    if not need.can_delete(actor):
+        raise TransitionError(_l("Only a draft that was never published can be deleted."))
+    db.session.delete(need)
+    db.session.flush()
 
 
 def return_to_owner(need: Challenge, actor, reason: str) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import (Blueprint, abort, flash, redirect, render_template, request,
                    url_for)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -48,7 +49,7 @@ def dashboard():
     if not current_user.has_role(Role.owner) or current_user.organisation_id is None:
         abort(403)
     needs = db.session.scalars(organisation_needs(current_user.organisation_id)).all()
-    return render_template("challenges/dashboard.html", needs=needs)
+    return render_template("challenges/dashboard.html", needs=needs, action_form=ActionForm())
 
 
 def _form_for(need: Challenge | None) -> NeedForm:
@@ -97,7 +98,7 @@ def _save(form: NeedForm, need: Challenge | None):
     if operations.missing_for_submission(need):   # the edit page lists what is missing
         flash(_("Your draft was saved but not submitted: complete the items listed below."),
               "error")
-        return redirect(url_for("challenges.edit", need_id=need.id))
+        return redirect(url_for("challenges.edit", need_id=need.id, check=1))
     operations.submit(need, current_user)
     flash(_("Submitted for screening. The program office will publish it or return it "
             "with reasons."), "success")
@@ -143,9 +144,41 @@ def edit(need_id: int):
         abort(403)
     form = _form_for(need)
     if request.method == "GET":
-        return render_template("challenges/edit.html", form=form, need=need,
-                               missing=operations.missing_for_submission(need))
+        missing = operations.missing_fields(need)
+        if request.args.get("check"):       # after a submit attempt: mark the fields too
+            for name, message in missing.items():
+                if name in form and name != "indicators":
+                    form[name].errors = [*form[name].errors, message]
+        return render_template("challenges/edit.html", form=form, need=need, missing=missing)
     return _save(form, need)
+
+
+@bp.route("/needs/<int:need_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(need_id: int):
+    """The owner takes a submitted need back from screening (it becomes a draft again)."""
+    need = db.get_or_404(Challenge, need_id)
+    if not need.can_withdraw(current_user) or not ActionForm().validate_on_submit():
+        abort(403)
+    operations.withdraw(need, current_user)
+    flash(_("The need is withdrawn from screening and is a draft again."), "success")
+    return redirect(url_for("challenges.edit", need_id=need.id))
+
+
+@bp.route("/needs/<int:need_id>/delete", methods=["POST"])
+@login_required
+def delete(need_id: int):
+    """A draft that was never published is deleted, with its files."""
+    need = db.get_or_404(Challenge, need_id)
+    if not need.can_delete(current_user) or not ActionForm().validate_on_submit():
+        abort(403)
+    if request.form.get("confirm") != "delete":
+        flash(_("Confirm the deletion: open “Delete…” and press “Delete the draft”."), "error")
+        return redirect(url_for("challenges.dashboard"))
+    title = need.title(str(get_locale()))
+    operations.delete_draft(need, current_user)
+    flash(_("Draft deleted: %(title)s", title=title or "—"), "success")
+    return redirect(url_for("challenges.dashboard"))
 
 
 @bp.route("/needs/<int:need_id>/terms", methods=["POST"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -25,19 +25,26 @@ from .views import bp, form_errors, load_need, load_round, refused
 def decide(round_id: int):
     review = load_round(round_id)
     form = DecisionForm()
+    chosen = [int(v) for v in request.form.getlist("winner") if v.isdigit()]
     if request.method == "POST" and form.validate_on_submit():
-        chosen = [int(v) for v in request.form.getlist("winner") if v.isdigit()]
         try:
             decisions.propose_decision(review, current_user, outcome=Outcome(form.outcome.data),
                                        winner_entry_ids=chosen, rationale=form.rationale.data,
                                        publicity_days=form.publicity_days.data)
         except ReviewRefused as error:
-            return refused(error, url_for("review.decide", round_id=review.id))
+            # what was typed and ticked stays on the page with the reason
+            g.rollback_only = True
+            flash(str(error.message), "error")
+            return _decide_page(review, form, chosen, 400)
         flash(_("Decision proposed. The need owner is asked to confirm it."), "success")
         return redirect(url_for("review.need_decision", need_id=review.challenge_id))
     form_errors(form)
+    return _decide_page(review, form, chosen, 400 if form.is_submitted() else 200)
+
+
+def _decide_page(review, form: DecisionForm, chosen: list[int], status: int):
     return render_template("review/decide.html", review=review, need=review.challenge, form=form,
-                           results=queries.results(review))
+                           results=queries.results(review), chosen=set(chosen)), status
 
 
 @bp.route("/admin/review/needs/<int:need_id>/decision")

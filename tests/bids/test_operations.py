@@ -98,9 +98,20 @@ def test_after_withdrawing_a_team_may_start_again(app):
         bid, user = _load(bid_id, a.team_id)
         operations.withdraw_bid(bid, user)
         db.session.commit()
-    assert start(app, a) != bid_id
+    new_id = start(app, a)
+    assert new_id != bid_id
     with app.app_context():
         assert db.session.scalar(select(func.count(Bid.id))) == 2
+        # the new draft starts from the withdrawn bid's last version, declaration unticked
+        old, new = db.session.get(Bid, bid_id), db.session.get(Bid, new_id)
+        approach = [v for k, v in old.draft if k == "approach"]
+        assert approach and [v for k, v in new.draft if k == "approach"] == approach
+        assert not any(k == "declaration" for k, _v in new.draft)
+        assert any(k == "declaration" for k, _v in old.draft)
+    # another team starts from nothing
+    with app.app_context():
+        rival_bid = db.session.get(Bid, start(app, a, a.rival_id))
+        assert rival_bid.draft == []
 
 
 def test_terms_must_be_accepted_before_bidding(app):

@@ -42,6 +42,18 @@ def test_an_invalid_submission_keeps_everything_and_says_what_is_missing(app, cl
     assert ["milestones-1-share", "50"] in bid.draft
 
 
+def test_every_error_is_reported_in_one_round(app, client, auth):
+    """A missing milestone name did hide that the shares do not add up to 100 %."""
+    a = arena(app)
+    bid_id = start(app, a)
+    auth.login("solver@example.com")
+    data = bid_form(a, action="submit", **{"milestones-0-name": "", "milestones-1-share": "50",
+                                           "approach": "short"})
+    page = client.post(f"/bids/{bid_id}/edit", data=data).get_data(as_text=True)
+    assert "Name the milestone." in page and "must add up to 100%" in page
+    assert "at least 20 characters" in page
+
+
 def test_submit_edit_and_resubmit_until_the_deadline(app, client, auth):
     a = arena(app)
     bid_id = start(app, a)

@@ -91,7 +91,13 @@ def test_admin_publishes_and_it_appears_on_the_public_list(client, auth, people,
     need_id = make(app, people.owner_id, NeedStatus.submitted)
     assert b"8-inch GaN-on-Si" not in client.get("/needs/", headers={"Cookie": "lang=en"}).data
     auth.login("admin@example.com")
-    assert client.post(f"/admin/needs/{need_id}/publish").status_code == 302
+    # one stray click on the screening page publishes nothing: the button asks first
+    response = client.post(f"/admin/needs/{need_id}/publish")
+    assert response.status_code == 302 and "#need-" in response.headers["Location"]
+    assert b"8-inch GaN-on-Si" not in client.get("/needs/").data
+    assert 'value="publish"' in client.get("/admin/screening").get_data(as_text=True)
+    assert client.post(f"/admin/needs/{need_id}/publish",
+                       data={"confirm": "publish"}).status_code == 302
     auth.logout()
     client.set_cookie("lang", "en")
     assert b"8-inch GaN-on-Si" in client.get("/needs/").data
@@ -132,7 +138,8 @@ def test_only_admins_screen(client, auth, people, app, who):
     need_id = make(app, people.owner_id, NeedStatus.submitted)
     auth.login(who)
     assert client.get("/admin/screening").status_code == 403
-    assert client.post(f"/admin/needs/{need_id}/publish").status_code == 403
+    assert client.post(f"/admin/needs/{need_id}/publish",
+                       data={"confirm": "publish"}).status_code == 403
     assert client.post(f"/admin/needs/{need_id}/return", data={"reason": "x"}).status_code == 403
     with app.app_context():
         assert db.session.get(Challenge, need_id).status == NeedStatus.submitted
@@ -378,13 +385,76 @@ def test_missing_items_are_listed_once(client, auth, people, app):
     from marketplace.challenges import operations
     with app.test_request_context():
         need = db.session.scalar(select(Challenge))
-        missing = [str(escape(m)) for m in operations.missing_for_submission(need)]
-    assert missing and all(page.count(m) == 1 for m in missing)
+        missing = {name: str(escape(m)) for name, m in operations.missing_fields(need).items()}
+    notice = page.split('<div class="notice">')[1].split("</div>")[0]
+    assert missing and all(notice.count(m) == 1 for m in missing.values())
+    # each item links to its field, and the field itself is marked with it
+    assert 'href="#budget_wan"' in notice and 'href="#indicator-table"' in notice
+    form_part = page.split('<div class="notice">')[1].split("</div>", 1)[1]
+    for name in ("budget_wan", "deadline", "contact_email", "title_en"):
+        assert form_part.count(missing[name]) == 1, name
 
 
 def test_the_published_message_names_the_need_in_the_page_language(client, auth, people, app):
     need_id = make(app, people.owner_id, NeedStatus.submitted)
     auth.login("admin@example.com")
     client.set_cookie("lang", "en")
-    page = client.post(f"/admin/needs/{need_id}/publish", follow_redirects=True)
+    page = client.post(f"/admin/needs/{need_id}/publish", data={"confirm": "publish"},
+                       follow_redirects=True)
     assert "Published: 8-inch GaN-on-Si epitaxy" in page.get_data(as_text=True)
+
+
+# -- the owner withdraws a submitted need, deletes a junk draft --------------------------------
+def test_the_owner_withdraws_a_submitted_need_and_edits_it_again(client, auth, people, app):
+    need_id = make(app, people.owner_id, NeedStatus.submitted)
+    auth.login("owner@example.com")
+    assert "data-withdraw" in client.get("/my/needs").get_data(as_text=True)
+    assert client.post(f"/needs/{need_id}/withdraw").status_code == 302
+    with app.app_context():
+        need = db.session.get(Challenge, need_id)
+        assert need.status == NeedStatus.draft
+        assert need.transitions[-1].reason == "withdrawn by the owner"
+    assert client.get(f"/needs/{need_id}/edit").status_code == 200
+    auth.logout()
+    auth.login("admin@example.com")
+    assert "8英寸硅基氮化镓" not in client.get("/admin/screening").get_data(as_text=True)
+
+
+def test_only_the_owner_withdraws_and_only_from_screening(client, auth, people, app):
+    submitted = make(app, people.owner_id, NeedStatus.submitted)
+    published = make(app, people.owner_id, NeedStatus.published, people.admin_id)
+    auth.login("other-owner@example.com")
+    assert client.post(f"/needs/{submitted}/withdraw").status_code == 403
+    auth.logout()
+    auth.login("owner@example.com")
+    assert client.post(f"/needs/{published}/withdraw").status_code == 403
+    with app.app_context():
+        assert db.session.get(Challenge, published).status == NeedStatus.published
+
+
+def test_the_owner_deletes_a_draft_after_confirming(client, auth, people, app):
+    need_id = make(app, people.owner_id)
+    auth.login("owner@example.com")
+    assert "data-delete-draft" in client.get("/my/needs").get_data(as_text=True)
+    client.post(f"/needs/{need_id}/delete")                 # no confirmation: nothing happens
+    with app.app_context():
+        assert db.session.get(Challenge, need_id) is not None
+    response = client.post(f"/needs/{need_id}/delete", data={"confirm": "delete"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Challenge, need_id) is None
+        assert db.session.scalar(select(func.count(Indicator.id))) == 0
+
+
+def test_a_need_ever_published_or_of_another_owner_is_never_deleted(client, auth, people, app):
+    published = make(app, people.owner_id, NeedStatus.published, people.admin_id)
+    other = make(app, people.owner_id)
+    auth.login("other-owner@example.com")
+    assert client.post(f"/needs/{other}/delete", data={"confirm": "delete"}).status_code == 403
+    auth.logout()
+    auth.login("owner@example.com")
+    assert client.post(f"/needs/{published}/delete",
+                       data={"confirm": "delete"}).status_code == 403
+    with app.app_context():
+        assert db.session.get(Challenge, published) is not None
+        assert db.session.get(Challenge, other) is not None

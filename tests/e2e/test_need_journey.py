@@ -63,7 +63,8 @@ def test_owner_drafts_admin_publishes_public_sees_both_languages(app, browser_pa
     log_in(page, "admin@example.com")
     page.goto("/admin/screening")
     item = page.locator("article.screen-item", has_text="高导热氮化铝陶瓷基板国产化")
-    item.locator("form").first.locator("button").click()
+    item.locator("summary", has_text="发榜").click()          # publishing asks first
+    item.locator("button[value=publish]").click()
     page.wait_for_url("**/admin/screening")
     assert page.locator("article.screen-item", has_text="高导热氮化铝").count() == 0
 

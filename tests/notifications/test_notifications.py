@@ -172,7 +172,7 @@ def test_need_owners_hear_when_their_need_is_returned_or_published(app, client, 
                           db.session.get(User, people.owner_id))
         db.session.commit()
     auth.login("admin@example.com")
-    client.post(f"/admin/needs/{need_id}/publish")
+    client.post(f"/admin/needs/{need_id}/publish", data={"confirm": "publish"})
     auth.logout()
     published = _notes(app, NotificationKind.need_published)
     assert [n.user_id for n in published] == [people.owner_id]

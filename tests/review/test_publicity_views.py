@@ -45,6 +45,33 @@ def test_admin_decides_through_the_page(app, client, auth, scene):
         assert decision.publicity_days == 10 and decision.winners[0].bid.id is not None
 
 
+def test_a_refused_decision_keeps_what_the_admin_typed_and_ticked(app, client, auth, scene):
+    with app.test_request_context():
+        review = open_with_panel(scene)
+        score_all(review)
+        db.session.commit()
+        round_id, winner = review.id, next(e.id for e in review.entries if e.label == "B")
+    auth.login("admin@example.com")
+    rationale = "B 方案在关键指标上全面领先，建议授予。"
+    # no award with a winner ticked: refused by the rules, not by the form
+    response = client.post(f"/admin/review/rounds/{round_id}/decide", data={
+        "outcome": "no_award", "winner": str(winner), "rationale": rationale,
+        "publicity_days": "12"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "A no-award decision has no winners." in page
+    assert rationale in page and 'value="12"' in page
+    assert f'value="{winner}" data-winner="B" checked' in page
+    assert 'checked id="outcome-1" name="outcome" required type="radio" value="no_award"' in page
+    # a form error (no reasons) keeps the ticks and the days too
+    response = client.post(f"/admin/review/rounds/{round_id}/decide", data={
+        "outcome": "award", "winner": str(winner), "rationale": "", "publicity_days": "12"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'value="12"' in page
+    assert f'value="{winner}" data-winner="B" checked' in page
+    with app.app_context():
+        assert db.session.scalar(select(Decision)) is None
+
+
 def test_owner_confirms_and_the_public_sees_publicity(app, client, auth, scene, people):
     decision_id = proposed(app, scene)
     assert client.get(f"/needs/{scene.need_id}/publicity").status_code == 404  # not public yet
