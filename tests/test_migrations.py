@@ -68,3 +68,30 @@ def test_review_notice_kinds_downgrade_and_upgrade_again(app, people):
             kinds = connection.scalars(sa.text("SELECT kind FROM notifications")).all()
         migrate.upgrade()
     assert kinds == ["bid_received"]
+
+
+def test_foreign_keys_hold_on_every_database(app, people):
+    """SQLite checks foreign keys only when asked per connection; the app asks, so a row
+    pointing nowhere is refused and ON DELETE CASCADE applies, as on PostgreSQL."""
+    from sqlalchemy.exc import IntegrityError
+    from marketplace.challenges.models import Challenge, Indicator
+    from tests import factories
+    with app.app_context():
+        db.session.add(Indicator(challenge_id=987654, name="x", comparator=">=",
+                                 target_value=1, unit="", position=0))
+        try:
+            db.session.flush()
+            raise AssertionError("a row pointing to no need was stored")
+        except IntegrityError:
+            db.session.rollback()
+    with app.test_request_context():
+        need = factories.need(people.owner_id)
+        db.session.commit()
+        need_id = need.id
+    with app.app_context():
+        with db.engine.begin() as conn:     # delete below the ORM: only the database cascades
+            count = sa.select(sa.func.count()).select_from(Indicator.__table__).where(
+                Indicator.challenge_id == need_id)
+            assert conn.scalar(count) == 2
+            conn.execute(sa.delete(Challenge.__table__).where(Challenge.id == need_id))
+            assert conn.scalar(count) == 0
