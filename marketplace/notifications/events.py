@@ -71,6 +71,16 @@ def describe(kind: NotificationKind, params: dict, locale: str) -> str:
         NotificationKind.decision_reopened: lambda: _(
             "An objection to the decision on “%(need)s” was upheld: the decision is withdrawn "
             "and the review continues.", need=need),
+        NotificationKind.bid_ineligible: lambda: _(
+            "Your bid on “%(need)s” did not pass the formal check and is not scored.",
+            need=need),
+        NotificationKind.award_final: lambda: {
+            "won": lambda: _("The award on “%(need)s” is final: your team is selected.",
+                             need=need),
+            "no_award": lambda: _("The decision on “%(need)s” is final: no award.", need=need),
+        }.get(params.get("result"), lambda: _(
+            "The award on “%(need)s” is final: your team was not selected. Thank you for "
+            "your bid.", need=need))(),
         NotificationKind.objection_resolved: lambda: _(
             "Your objection to the decision on “%(need)s” was upheld; the review continues.",
             need=need) if params.get("upheld") else _(
@@ -276,6 +286,27 @@ def decision_reopened(objection) -> None:
     users.pop(objection.user_id, None)
     notify(list(users.values()), NotificationKind.decision_reopened, need,
            page_path("challenges.detail", need_id=need.id), reason=objection.resolution)
+
+
+def bid_ineligible(entry) -> None:
+    """The formal check found a bid not eligible: its team learns it, with the reason."""
+    need = entry.round.challenge
+    notify(team_users(entry.bid.organisation_id), NotificationKind.bid_ineligible, need,
+           page_path("bids.view", bid_id=entry.bid_id), reason=entry.formal_reason)
+
+
+def award_final(decision) -> None:
+    """The decision is final: every team that bid learns its own result."""
+    from marketplace.bids.models import Bid, BidStatus
+    from marketplace.review.award_models import Outcome
+    need = decision.challenge
+    winners = {w.bid_id for w in decision.winners}
+    for bid in db.session.scalars(select(Bid).where(
+            Bid.challenge_id == need.id, Bid.status == BidStatus.submitted).order_by(Bid.id)):
+        result = ("no_award" if decision.outcome == Outcome.no_award
+                  else "won" if bid.id in winners else "not_selected")
+        notify(team_users(bid.organisation_id), NotificationKind.award_final, need,
+               page_path("bids.view", bid_id=bid.id), result=result)
 
 
 def objection_resolved(objection) -> None:

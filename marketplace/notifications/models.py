@@ -31,6 +31,9 @@ class NotificationKind(str, enum.Enum):
     decision_declined = "decision_declined"
     objection_lodged = "objection_lodged"
     decision_reopened = "decision_reopened"
+    # what the review made of a team's bid
+    bid_ineligible = "bid_ineligible"
+    award_final = "award_final"
 
 
 class EmailStatus(str, enum.Enum):

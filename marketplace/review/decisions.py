@@ -145,6 +145,7 @@ def finalise(decision: Decision, actor=None) -> None:
     record("decision.final", actor, need=decision.challenge, subject=decision,
            data={"outcome": decision.outcome.value,
                  "winner_bid_ids": [w.bid_id for w in decision.winners]})
+    events.award_final(decision)
 
 
 def finalise_due() -> int:

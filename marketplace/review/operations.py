@@ -208,6 +208,8 @@ def formal_check(entry: RoundBid, actor, eligible: bool, reason: str | None) -> 
     record("formal_check", actor, need=entry.round.challenge, subject=entry,
            data={"label": entry.label, "bid_id": entry.bid_id, "eligible": eligible,
                  "reason": reason})
+    if not eligible:
+        events.bid_ineligible(entry)
 
 
 def start_scoring(review: ReviewRound, actor) -> None:

@@ -138,4 +138,6 @@ def need_panel(need: Challenge) -> dict:
 bp.app_context_processor(lambda: {"review_panel": need_panel})
 # globals, not context: the review macros are imported without the template's context
 bp.add_app_template_global(sheet_label, "sheet_label")
+# the team's bid pages (bids) show what the review made of the bid
+bp.add_app_template_global(queries.bid_outcome, "bid_outcome")
 bp.add_app_template_global(DECISION_STATUS_LABELS.get, "decision_status_label")

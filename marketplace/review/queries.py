@@ -139,3 +139,29 @@ def latest_expert_round(need: Challenge) -> ReviewRound | None:
     return db.session.scalar(select(ReviewRound).where(
         ReviewRound.challenge_id == need.id, ReviewRound.kind == RoundKind.expert)
         .order_by(ReviewRound.number.desc()).limit(1))
+
+
+@dataclass
+class BidOutcome:
+    """What the review made of a team's bid, for the team: "won", "not_selected",
+    "no_award" (once the decision is final) or "ineligible" (formal check), with the reason."""
+    code: str
+    reason: str | None = None
+
+
+def bid_outcome(bid) -> BidOutcome | None:
+    from .award_models import DecisionStatus, Outcome
+    from .models import RoundBid
+    decision = latest_decision(bid.challenge)
+    if decision is not None and decision.status == DecisionStatus.final:
+        if decision.outcome == Outcome.no_award:
+            return BidOutcome("no_award")
+        won = any(w.bid_id == bid.id for w in decision.winners)
+        return BidOutcome("won" if won else "not_selected")
+    review = latest_expert_round(bid.challenge)
+    if review is not None:
+        entry = db.session.scalar(select(RoundBid).where(
+            RoundBid.round_id == review.id, RoundBid.bid_id == bid.id))
+        if entry is not None and entry.eligible is False:
+            return BidOutcome("ineligible", entry.formal_reason)
+    return None

@@ -81,3 +81,54 @@ def test_objections_tell_the_office_and_an_upheld_one_tells_owner_and_bidders(
     assert scene.owner_id in reopened and set(scene.team_user_ids) <= reopened
     assert people.solver_id not in reopened     # the objector hears it with the resolution
     assert people.solver_id in _told(app, NotificationKind.objection_resolved)
+
+
+def test_a_team_learns_its_bid_was_not_eligible_and_sees_it_on_my_bids(app, client, auth,
+                                                                      scene):
+    from marketplace.review import operations
+    from marketplace.review.models import ReviewRound
+    from .conftest import open_with_panel
+    with app.test_request_context():
+        review = open_with_panel(scene, start=False)
+        entry = review.entries[0]
+        operations.formal_check(entry, get_user(scene.admin_id), False, "缺少资质证明")
+        db.session.commit()
+        team_user = next(u for u in (get_user(i) for i in scene.team_user_ids)
+                         if u.organisation_id == entry.bid.organisation_id)
+        email, team_id = team_user.email, team_user.id
+    assert team_id in _told(app, NotificationKind.bid_ineligible)
+    assert len(_told(app, NotificationKind.bid_ineligible)) == 1      # only that team
+    from ..factories import PASSWORD
+    auth.login(email, PASSWORD)
+    page = client.get("/my/bids").get_data(as_text=True)
+    assert 'data-bid-result="ineligible"' in page and "缺少资质证明" in page
+
+
+def test_every_team_learns_the_final_result(app, client, auth, scene):
+    from datetime import timedelta
+    from marketplace.core.types import utcnow
+    decision_id = proposed(app, scene)        # bid A is the winner
+    with app.app_context():
+        decision = db.session.get(Decision, decision_id)
+        decisions.confirm_decision(decision, get_user(scene.owner_id))
+        decision.publicity_ends_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+    with app.test_request_context():
+        decisions.finalise(db.session.get(Decision, decision_id))
+        db.session.commit()
+        winner_bid = db.session.get(Decision, decision_id).winners[0].bid_id
+        notes = db.session.scalars(select(Notification).where(
+            Notification.kind == NotificationKind.award_final)).all()
+        results = {}
+        for note in notes:
+            results[get_user(note.user_id).organisation_id] = note.params["result"]
+        from marketplace.bids.models import Bid
+        winner_org = db.session.get(Bid, winner_bid).organisation_id
+        assert results.pop(winner_org) == "won"
+        assert results and set(results.values()) == {"not_selected"}
+        loser = next(get_user(i) for i in scene.team_user_ids
+                     if get_user(i).organisation_id != winner_org)
+        loser_email = loser.email
+    from ..factories import PASSWORD
+    auth.login(loser_email, PASSWORD)
+    assert 'data-bid-result="not_selected"' in client.get("/my/bids").get_data(as_text=True)
