@@ -36,6 +36,10 @@ def test_setup_demo_loads_a_realistic_data_set_once(runner, app):
             text = str(bid.versions[-1].content)
             for name in (bid.organisation.name, bid.organisation.name_en):
                 assert not name or name not in text, name
+        # and every commitment meets its target, as the bid form demands
+        from marketplace.bids.content import falls_short
+        assert not [row for bid in bids for row in bid.versions[-1].content["indicators"]
+                    if falls_short(row)]
 
     again = runner.invoke(args=["setup", "--demo"])
     assert again.exit_code == 0, again.output

@@ -62,11 +62,29 @@ def committed_number(text: str | None, unit: str = "") -> Decimal | None:
     return _decimal(text)
 
 
-def meets_target(indicator: Indicator, value: Decimal) -> bool:
-    target = indicator.target_value
+def _meets(comparator: Comparator, value: Decimal, target: Decimal) -> bool:
     return {Comparator.ge: value >= target, Comparator.le: value <= target,
             Comparator.eq: value == target, Comparator.gt: value > target,
-            Comparator.lt: value < target}[indicator.comparator]
+            Comparator.lt: value < target}[comparator]
+
+
+def meets_target(indicator: Indicator, value: Decimal) -> bool:
+    return _meets(indicator.comparator, value, indicator.target_value)
+
+
+def falls_short(row: dict) -> bool:
+    """A frozen commitment row (as stored in a version) that does not meet its target: the
+    form refuses them, but versions that arrived another way (an import, an older form) are
+    flagged wherever they are shown."""
+    try:
+        comparator = Comparator(row.get("comparator"))
+        target = committed_number(str(row.get("target", "")))
+    except ValueError:
+        return False
+    value = committed_number(row.get("committed"), row.get("unit") or "")
+    if value is None or target is None:
+        return False
+    return not _meets(comparator, value, target)
 
 
 def row_indices(raw: MultiDict, prefix: str) -> list[int]:

@@ -9,6 +9,7 @@ from marketplace.accounts.models import Role
 from marketplace.challenges.models import Challenge
 
 from . import operations, queries
+from .content import falls_short
 from .models import (BidStatus, bid_settings, bids_unsealed, can_see_bid_count, can_see_bid_list,
                      can_set_count_visibility, can_start_bid, is_team_member)
 
@@ -45,4 +46,5 @@ BID_STATUS_LABELS = {
 
 def register(bp: Blueprint) -> None:
     bp.app_context_processor(lambda: {"bid_panel": need_panel, "is_solver": is_solver,
-                                      "bid_status_label": BID_STATUS_LABELS.get})
+                                      "bid_status_label": BID_STATUS_LABELS.get,
+                                      "falls_short": falls_short})

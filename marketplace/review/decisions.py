@@ -26,8 +26,12 @@ from .queries import latest_decision, milestones, results, round_complete
 def propose_decision(review: ReviewRound, actor, *, outcome: Outcome, winner_entry_ids: list[int],
                      rationale: str, publicity_days: int) -> Decision:
     need = review.challenge
-    if need.status != NeedStatus.under_review or review.status != RoundStatus.scoring:
+    if need.status != NeedStatus.under_review:
         raise ReviewRefused(_l("A decision can be proposed only while the need is under review."))
+    if review.status != RoundStatus.scoring:
+        raise ReviewRefused(_l("Start the scoring first: a decision follows the reviewers' "
+                               "scores.") if review.status == RoundStatus.formal_check else
+                            _l("This round is closed; decide on the need's current round."))
     if not round_complete(review):
         raise ReviewRefused(_l("Every reviewer must submit every sheet before a decision."))
     pending = latest_decision(need)
@@ -224,6 +228,8 @@ def republish(need: Challenge, actor, deadline) -> None:
     """After no award (流榜) the need is published again with a new deadline."""
     if need.status != NeedStatus.not_awarded:
         raise ReviewRefused(_l("Only a need without an award can be published again."))
+    if deadline is None or deadline <= utcnow():
+        raise ReviewRefused(_l("Choose a new bid deadline in the future."))
     need.deadline = deadline
     try:
         publish(need, actor)

@@ -40,7 +40,7 @@ BIDS = [
     ("lihu-tech", "solver@demo.example", ["李娜 / Li Na", "陈刚 / Chen Gang"], "0.15",
      [(12, "40"), (30, "60")], "6800"),
     ("straits-iam", "team-straits@demo.example", ["Dr. Tan Wei Ming", "Dr. Priya Raman"],
-     "0.18", [(10, "30"), (24, "30"), (34, "40")], "7100"),
+     "0.14", [(10, "30"), (24, "30"), (34, "40")], "7100"),
     ("northbridge-uni", "team-northbridge@demo.example", ["Prof. Helen Carter",
                                                          "Dr. James Okafor"], "0.12",
      [(18, "50"), (36, "50")], "7500"),

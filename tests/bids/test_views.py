@@ -2,6 +2,8 @@
 import re
 from datetime import timedelta
 
+import sqlalchemy as sa
+
 from marketplace.bids.models import Bid, TeamProfile
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
@@ -205,3 +207,25 @@ def test_my_bids_shows_when_bidding_has_closed_and_versions_show_symbols(app, cl
     set_deadline(app, a.need_id, utcnow() - timedelta(minutes=1))
     page = client.get("/my/bids").get_data(as_text=True)
     assert 'badge-closed' in page and "Bidding closed" in page
+
+
+def test_a_version_whose_commitment_misses_the_target_is_flagged(app, client, auth):
+    """The form refuses such commitments; a version that came another way is flagged."""
+    from marketplace.bids.models import BidVersion
+    a = arena(app)
+    bid_id = submitted(app, a)
+    auth.login("solver@example.com")
+    assert "data-falls-short" not in client.get(f"/bids/{bid_id}").get_data(as_text=True)
+    with app.app_context():
+        version = db.session.scalar(sa.select(BidVersion).where(BidVersion.bid_id == bid_id))
+        content = dict(version.content)
+        rows = [dict(row) for row in content["indicators"]]
+        rows[0]["committed"] = "600"            # the target is ≥ 650 V
+        content["indicators"] = rows
+        # versions are immutable through the app; this one "arrived another way" (older data)
+        db.session.execute(sa.update(BidVersion.__table__).where(
+            BidVersion.__table__.c.id == version.id).values(content=content))
+        db.session.commit()
+    page = client.get(f"/bids/{bid_id}").get_data(as_text=True)
+    assert page.count("data-falls-short") == 1 and "does not meet the target" in page
+

@@ -136,8 +136,23 @@ def test_no_award_then_republish(app, scene):
         decisions.finalise(decision)
         need = db.session.get(Challenge, scene.need_id)
         assert need.status == NeedStatus.not_awarded
+        # a past date is refused with what to do, not "return the need to its owner"
+        with pytest.raises(ReviewRefused) as refused:
+            decisions.republish(need, get_user(scene.admin_id), utcnow() - timedelta(days=1))
+        assert "new bid deadline in the future" in str(refused.value.message)
+        assert need.status == NeedStatus.not_awarded
         decisions.republish(need, get_user(scene.admin_id), utcnow() + timedelta(days=30))
         assert need.status == NeedStatus.published
+
+
+def test_deciding_before_scoring_says_to_start_the_scoring(app, scene):
+    from .conftest import open_with_panel
+    with app.test_request_context():
+        review = open_with_panel(scene, start=False)
+        with pytest.raises(ReviewRefused) as refused:
+            decisions.propose_decision(review, get_user(scene.admin_id), outcome=Outcome.no_award,
+                                       winner_entry_ids=[], rationale="x", publicity_days=7)
+        assert "Start the scoring first" in str(refused.value.message)
 
 
 def test_contract_milestones_report_and_acceptance(app, scene):
