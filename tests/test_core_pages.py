@@ -27,7 +27,7 @@ def test_budgets_read_as_each_language_counts_money(app):
     from decimal import Decimal
 
     from marketplace.core.web import format_budget
-    assert format_budget(Decimal("5000"), "zh") == "5,000 万元"
+    assert format_budget(Decimal("5000"), "zh") == "5,000\u00a0万元"  # never wraps before the unit
     assert format_budget(Decimal("5000"), "en") == "CNY 50 million"
     assert format_budget(Decimal("120000"), "en") == "CNY 1.2 billion"
     assert format_budget(Decimal("12.5"), "en") == "CNY 125,000"
@@ -43,7 +43,7 @@ def test_need_cards_show_the_budget_in_the_page_language(client, app, people):
         factories.need(people.owner_id, NeedStatus.published, people.admin_id)  # 12,000 万元
         db.session.commit()
     client.set_cookie("lang", "zh")
-    assert "12,000 万元" in client.get("/needs/").get_data(as_text=True)
+    assert "12,000\u00a0万元" in client.get("/needs/").get_data(as_text=True)
     client.set_cookie("lang", "en")
     page = client.get("/needs/").get_data(as_text=True)
     assert "CNY 120 million" in page and "×10k" not in page

@@ -173,7 +173,7 @@ def withdraw(need: Challenge, actor) -> None:
     """The owner takes a submitted need back from screening; it is a draft again."""
     if not need.can_withdraw(actor):
         raise TransitionError(_l("Only a need waiting for screening can be withdrawn."))
-    _record(need, NeedStatus.draft, actor, reason="withdrawn by the owner")
+    _record(need, NeedStatus.draft, actor, reason=WITHDRAWN_REASON)
     db.session.flush()
 
 
@@ -196,6 +196,7 @@ def return_to_owner(need: Challenge, actor, reason: str) -> None:
 
 
 IMPORT_REASON = "import"   # the first transition of every imported need
+WITHDRAWN_REASON = "withdrawn"   # shown translated in the need's history
 
 
 def publish_imported(need: Challenge) -> None:

@@ -148,8 +148,8 @@ def format_budget(value: Decimal | None, locale: str | None = None) -> str:
     if value is None:
         return ""
     locale = locale or str(get_locale() or "zh")
-    if locale != "en":
-        return f"{format_money_wan(value)} 万元"
+    if locale != "en":   # a no-break space: "435,700 万元" never wraps before its unit
+        return f"{format_money_wan(value)}\u00a0万元"
     yuan = Decimal(value) * 10_000
     for size, word in ((Decimal(10) ** 9, "billion"), (Decimal(10) ** 6, "million")):
         if yuan >= size:

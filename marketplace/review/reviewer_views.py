@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -34,9 +35,15 @@ def load_assignment(assignment_id: int) -> Assignment:
 
 def _conflict_form() -> ConflictForm:
     form = ConflictForm()
+    locale = str(get_locale() or "zh")
+    organisations = sorted(db.session.scalars(select(Organisation)),
+                           key=lambda o: o.display_name(locale).casefold())
+    # each organisation in the page's language (the English name on English pages), with the
+    # other name beside it so that either can be recognised
     form.organisation_id.choices = [SelectChoice(0, "—")] + [
-        SelectChoice(o.id, o.name) for o in db.session.scalars(select(Organisation).order_by(
-            Organisation.name))]
+        SelectChoice(o.id, o.display_name(locale) + (
+            f" ({o.name})" if locale == "en" and o.name_en and o.name_en != o.name else ""))
+        for o in organisations]
     return form
 
 

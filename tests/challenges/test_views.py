@@ -413,7 +413,7 @@ def test_the_owner_withdraws_a_submitted_need_and_edits_it_again(client, auth, p
     with app.app_context():
         need = db.session.get(Challenge, need_id)
         assert need.status == NeedStatus.draft
-        assert need.transitions[-1].reason == "withdrawn by the owner"
+        assert need.transitions[-1].reason == "withdrawn"
     assert client.get(f"/needs/{need_id}/edit").status_code == 200
     auth.logout()
     auth.login("admin@example.com")

@@ -28,3 +28,19 @@ def test_first_page_shows_the_deadline_in_the_browsers_zone(app, browser_page, p
     # the next request tells the server the zone (a cookie), for pages without the script
     assert "tz=Europe/Berlin" in "; ".join(f"{c['name']}={c['value']}"
                                            for c in page.context.cookies())
+
+
+def test_the_phone_menu_works_from_the_keyboard_and_is_announced(browser, live_server):
+    context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 800},
+                                  locale="en-GB")
+    context.add_cookies([{"name": "lang", "value": "en", "url": live_server}])
+    page = context.new_page()
+    page.goto("/")
+    toggle = page.get_by_role("checkbox", name="Menu")     # in the accessibility tree
+    assert toggle.count() == 1
+    assert not page.locator("#site-navs").is_visible()
+    toggle.focus()
+    page.keyboard.press("Space")
+    assert page.locator("#site-navs").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()

@@ -274,6 +274,20 @@ def test_conflict_declaration_page(app, client, auth, scene):
         assert conflict_reasons(get_user(scene.reviewer_ids[0]), need)
 
 
+def test_conflict_organisations_are_named_in_the_pages_language(app, client, auth, scene):
+    from marketplace.accounts.models import Organisation
+    with app.app_context():
+        org = db.session.get(Organisation, scene.team_org_ids[0])
+        org.name, org.name_en = "北岸大学", "University of Northbridge"
+        db.session.commit()
+    login_reviewer(auth, 0)
+    client.set_cookie("lang", "en")
+    page = client.get("/review/conflicts").get_data(as_text=True)
+    assert ">University of Northbridge (北岸大学)</option>" in page
+    client.set_cookie("lang", "zh")
+    assert ">北岸大学</option>" in client.get("/review/conflicts").get_data(as_text=True)
+
+
 def test_rubric_is_edited_on_the_round_page_until_scoring_starts(app, client, auth, scene):
     round_id = setup_round(app, scene, start=False)
     auth.login("admin@example.com")
