@@ -143,8 +143,14 @@ def test_industry_map_counts_open_needs_and_budget(client, auth, people, taxonom
         from marketplace.taxonomy.queries import industry_map_figures
         figures = industry_map_figures()["wide-bandgap-semiconductors"]
         assert figures.open_needs == 2 and figures.budget_wan == 4000
+    # the chain's figures are part of its link, and carry their units in both languages
     page = client.get("/industry-map").get_data(as_text=True)
-    assert "chain=wide-bandgap-semiconductors" in page and "4,000" in page
+    link = page.split("chain=wide-bandgap-semiconductors")[1].split("</a>")[0]
+    assert "2 open needs" in link and "CNY 40 million" in link
+    client.set_cookie("lang", "zh")
+    page = client.get("/industry-map").get_data(as_text=True)
+    link = page.split("chain=wide-bandgap-semiconductors")[1].split("</a>")[0]
+    assert "4,000\u00a0万元" in link
     auth.login("admin@example.com")
     assert "chain=wide-bandgap-semiconductors" in client.get("/admin/").get_data(as_text=True)
 
