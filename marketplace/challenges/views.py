@@ -15,10 +15,12 @@ from marketplace.extensions import db
 
 from . import operations
 from .forms import EXTRA_INDICATOR_ROWS, ActionForm, AttachmentForm, NeedForm
+from .labels import need_status_label
 from .models import Attachment, Challenge
 from .queries import NeedFilters, count_public_needs, organisation_needs, public_needs_query
 
 bp = Blueprint("challenges", __name__)
+bp.add_app_template_global(need_status_label, "need_status_label")
 
 
 @bp.route("/needs/")

@@ -22,12 +22,16 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
 
 
+# ids are INTEGER columns: 32 bits on PostgreSQL (SQLite would take 64)
+MAX_ROW_ID = 2 ** 31 - 1
+
+
 class RowIdConverter(IntegerConverter):
-    """``<int:…>`` in every route: an id beyond a 64-bit integer is "not found", not a
-    database overflow."""
+    """``<int:…>`` in every route: an id beyond what the id columns hold is "not found",
+    not a database overflow (a 500 on PostgreSQL)."""
 
     def __init__(self, url_map, *args, **kwargs):
-        kwargs.setdefault("max", 2 ** 63 - 1)
+        kwargs.setdefault("max", MAX_ROW_ID)
         super().__init__(url_map, *args, **kwargs)
 
 
