@@ -1,0 +1,106 @@
+"""At 390 px no page of any journey is wider than the phone (users' defects issue: the score
+sheet and the row editors overflowed), in both languages."""
+import pytest
+from sqlalchemy import select
+
+from marketplace.accounts.models import User
+from marketplace.bids.operations import start_bid
+from marketplace.challenges.operations import accept_terms
+from marketplace.challenges.models import NeedStatus
+from marketplace.extensions import db
+from marketplace.review.models import Assignment
+
+from .. import factories
+from ..review import builders
+from ..review.conftest import open_with_panel
+from .browser import log_in
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def journey_data(app, people):
+    """A published need, a draft, a closed need under review with bids and a panel."""
+    with app.test_request_context():
+        published = factories.need(people.owner_id, NeedStatus.published,
+                                   people.admin_id)
+        draft = factories.need(people.owner_id)
+        solver = db.session.get(User, people.solver_id)
+        accept_terms(published, solver)
+        open_bid = start_bid(published, solver)     # a draft bid: its editor is the row form
+        scene = builders.scenario(people)
+        db.session.commit()
+        review = open_with_panel(scene)
+        db.session.commit()
+        assignment = db.session.scalar(select(Assignment).where(
+            Assignment.round_id == review.id).order_by(Assignment.id))
+        reviewer = db.session.get(User, assignment.reviewer_id)
+        team = db.session.get(User, scene.team_user_ids[0])
+        return {
+            "published": published.id, "draft": draft.id, "need": scene.need_id,
+            "round": review.id, "bid": scene.bid_ids[0], "assignment": assignment.id,
+            "entry": review.entries[0].id, "reviewer": reviewer.email, "team": team.email,
+            "open_bid": open_bid.id,
+        }
+
+
+def _pages(d):
+    anonymous = ["/", "/needs/", f"/needs/{d['published']}", "/search?q=GaN",
+                 "/industry-map", "/account/login", "/account/register"]
+    owner = ["/my/needs", "/needs/new", f"/needs/{d['draft']}/edit", "/account/settings",
+             "/account/organisation", "/notifications"]
+    admin = ["/admin/", "/admin/waiting", "/admin/screening", "/admin/organisations",
+             "/admin/users", "/admin/review/", f"/admin/review/rounds/{d['round']}"]
+    team = ["/my/bids", f"/bids/{d['bid']}"]
+    solver = ["/my/bids", "/account/organisation", f"/bids/{d['open_bid']}/edit"]
+    reviewer = ["/review/", f"/review/assignments/{d['assignment']}",
+                f"/review/assignments/{d['assignment']}/bids/{d['entry']}"]
+    return [(None, anonymous), ("owner@example.com", owner), ("admin@example.com", admin),
+            (d["team"], team), ("solver@example.com", solver), (d["reviewer"], reviewer)]
+
+
+def _width(page, path) -> int:
+    page.goto(path)
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def test_no_page_of_any_journey_is_wider_than_a_phone(app, browser, live_server, journey_data):
+    too_wide = {}
+    for who, paths in _pages(journey_data):
+        for lang in ("zh", "en"):
+            context = browser.new_context(base_url=live_server, viewport=PHONE)
+            context.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
+            page = context.new_page()
+            if who:
+                log_in(page, who)
+                context.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
+            for path in paths:
+                width = _width(page, path)
+                if width > PHONE["width"]:
+                    too_wide[f"{lang} {path}"] = width
+            context.close()
+    assert not too_wide, too_wide
+
+
+
+def test_row_editors_keep_their_labels_on_a_phone(app, browser, live_server, journey_data):
+    """Milestone, budget and indicator rows were stacked blank boxes at 390 px."""
+    context = browser.new_context(base_url=live_server, viewport=PHONE)
+    context.add_cookies([{"name": "lang", "value": "en", "url": live_server}])
+    page = context.new_page()
+    log_in(page, "solver@example.com")
+    context.add_cookies([{"name": "lang", "value": "en", "url": live_server}])
+    page.goto(f"/bids/{journey_data['open_bid']}/edit")
+
+    def label_before(selector):
+        return page.locator(selector).first.evaluate(
+            "el => getComputedStyle(el.closest('td'), '::before').content")
+    assert label_before("[name='milestones-0-name']") == '"Milestone"'
+    assert label_before("[name='budget-0-amount']") == '"Amount (10,000 CNY)"'
+    log_in(page, "owner@example.com")
+    context.add_cookies([{"name": "lang", "value": "en", "url": live_server}])
+    page.goto(f"/needs/{journey_data['draft']}/edit")
+    assert label_before("[name='indicators-0-target']") == '"Target value"'
+    context.close()
