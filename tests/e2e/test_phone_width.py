@@ -66,8 +66,19 @@ def _width(page, path) -> int:
     return page.evaluate("document.documentElement.scrollWidth")
 
 
+# controls that must be at least 24 px tall to tap (WCAG 2.2 target size, minimum)
+SMALL_TARGETS = """() => Array.from(document.querySelectorAll(
+    'button, .button, summary, .subnav a, .lang-switch a, .pagination a, select,'
+    + ' input:not([type=hidden]):not([type=checkbox]):not([type=radio])'))
+  .filter(el => { const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
+                  return r.width > 1 && r.height > 1 && s.visibility !== 'hidden'
+                         && r.height < 24; })
+  .slice(0, 5).map(el => el.tagName + ' ' + (el.textContent || el.name || '').trim().slice(0, 30)
+                        + ' ' + Math.round(el.getBoundingClientRect().height))"""
+
+
 def test_no_page_of_any_journey_is_wider_than_a_phone(app, browser, live_server, journey_data):
-    too_wide = {}
+    too_wide, too_small = {}, {}
     for who, paths in _pages(journey_data):
         for lang in ("zh", "en"):
             context = browser.new_context(base_url=live_server, viewport=PHONE)
@@ -80,8 +91,12 @@ def test_no_page_of_any_journey_is_wider_than_a_phone(app, browser, live_server,
                 width = _width(page, path)
                 if width > PHONE["width"]:
                     too_wide[f"{lang} {path}"] = width
+                small = page.evaluate(SMALL_TARGETS)
+                if small:
+                    too_small[f"{lang} {path}"] = small
             context.close()
     assert not too_wide, too_wide
+    assert not too_small, too_small
 
 
 
@@ -103,4 +118,16 @@ def test_row_editors_keep_their_labels_on_a_phone(app, browser, live_server, jou
     context.add_cookies([{"name": "lang", "value": "en", "url": live_server}])
     page.goto(f"/needs/{journey_data['draft']}/edit")
     assert label_before("[name='indicators-0-target']") == '"Target value"'
+    context.close()
+
+
+def test_my_bids_actions_are_reachable_without_sideways_scrolling(app, browser, live_server,
+                                                                 journey_data):
+    context = browser.new_context(base_url=live_server, viewport=PHONE)
+    page = context.new_page()
+    log_in(page, "solver@example.com")
+    page.goto("/my/bids")
+    link = page.locator(f"a[href='/bids/{journey_data['open_bid']}/edit']")
+    box = link.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= PHONE["width"]
     context.close()
