@@ -26,10 +26,12 @@ MAX_OBJECTION_FILES = 5
 def publicity(need_id: int):
     need = load_need(need_id)
     decision = queries.public_decision(need)
-    if decision is None:
+    withdrawn = queries.withdrawn_decisions(need)
+    if decision is None and not withdrawn:
         abort(404)
+    can_object = decision is not None and decision.can_object(current_user)
     return render_template("review/publicity.html", need=need, decision=decision,
-                           form=ObjectionForm() if decision.can_object(current_user) else None)
+                           withdrawn=withdrawn, form=ObjectionForm() if can_object else None)
 
 
 @bp.route("/review/decisions/<int:decision_id>/objections", methods=["POST"])

@@ -82,6 +82,14 @@ def public_decision(need: Challenge) -> Decision | None:
     return decision if decision is not None and decision.is_public() else None
 
 
+def withdrawn_decisions(need: Challenge) -> list[Decision]:
+    """Decisions that were public and were withdrawn because an objection was upheld."""
+    from .award_models import DecisionStatus
+    return list(db.session.scalars(select(Decision).where(
+        Decision.challenge_id == need.id, Decision.status == DecisionStatus.reopened)
+        .order_by(Decision.id)))
+
+
 def milestones(need: Challenge) -> list[ProjectMilestone]:
     return list(db.session.scalars(select(ProjectMilestone).where(
         ProjectMilestone.challenge_id == need.id).order_by(ProjectMilestone.bid_id,

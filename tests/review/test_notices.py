@@ -179,9 +179,11 @@ def test_an_upheld_objection_tells_its_objector_and_links_to_the_need(
     since = resolve(app, client, auth, objection_id, "uphold", "预算评分有误，重新评分。")
     [notice] = told(app, client, auth, NotificationKind.objection_resolved,
                     [scene.team_user_ids[1]], since)
-    # the decision left publicity, so its page is gone: the need's page shows the review
+    # the decision left publicity: the notice links to the need; the publicity page stays
+    # and shows the decision as withdrawn, with the finding (users' defects issue, item 15)
     assert notice.link == f"/needs/{scene.need_id}"
-    assert client.get(f"/needs/{scene.need_id}/publicity").status_code == 404
+    page = client.get(f"/needs/{scene.need_id}/publicity").get_data(as_text=True)
+    assert "data-withdrawn-decisions" in page and "预算评分有误，重新评分。" in page
     assert "was upheld" in notice.email_body and "重新评分" in notice.email_body
 
 

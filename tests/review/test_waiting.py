@@ -81,6 +81,13 @@ def test_objections_tell_the_office_and_an_upheld_one_tells_owner_and_bidders(
     assert scene.owner_id in reopened and set(scene.team_user_ids) <= reopened
     assert people.solver_id not in reopened     # the objector hears it with the resolution
     assert people.solver_id in _told(app, NotificationKind.objection_resolved)
+    # the public page still exists and says what happened
+    auth.logout()
+    page = client.get(f"/needs/{scene.need_id}/publicity")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "data-review-continues" in text and "data-withdrawn-decisions" in text
+    assert "异议成立，重新评审。" in text and "data-lodge" not in text
 
 
 def test_a_team_learns_its_bid_was_not_eligible_and_sees_it_on_my_bids(app, client, auth,
