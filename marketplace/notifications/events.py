@@ -81,6 +81,10 @@ def describe(kind: NotificationKind, params: dict, locale: str) -> str:
         }.get(params.get("result"), lambda: _(
             "The award on “%(need)s” is final: your team was not selected. Thank you for "
             "your bid.", need=need))(),
+        NotificationKind.need_republished: lambda: _(
+            "“%(need)s” is published again with a new deadline after no award. Your earlier "
+            "bid is closed; to take part, bid again (your last version is the starting point).",
+            need=need),
         NotificationKind.objection_resolved: lambda: _(
             "Your objection to the decision on “%(need)s” was upheld; the review continues.",
             need=need) if params.get("upheld") else _(
@@ -307,6 +311,13 @@ def award_final(decision) -> None:
                   else "won" if bid.id in winners else "not_selected")
         notify(team_users(bid.organisation_id), NotificationKind.award_final, need,
                page_path("bids.view", bid_id=bid.id), result=result)
+
+
+def need_republished(need: Challenge, organisation_ids: list[int]) -> None:
+    """After no award the need is open again: the teams that bid before are told."""
+    for organisation_id in organisation_ids:
+        notify(team_users(organisation_id), NotificationKind.need_republished, need,
+               page_path("challenges.detail", need_id=need.id))
 
 
 def objection_resolved(objection) -> None:

@@ -34,6 +34,7 @@ class NotificationKind(str, enum.Enum):
     # what the review made of a team's bid
     bid_ineligible = "bid_ineligible"
     award_final = "award_final"
+    need_republished = "need_republished"
 
 
 class EmailStatus(str, enum.Enum):

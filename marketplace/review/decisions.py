@@ -5,9 +5,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from marketplace.audit.operations import record
+from marketplace.bids.models import Bid, BidStatus
 from marketplace.challenges.models import Challenge, NeedStatus
 from marketplace.challenges.operations import TransitionError, publish
 from marketplace.challenges.operations import _record as record_transition
@@ -15,6 +16,7 @@ from marketplace.core.types import utcnow
 from marketplace.core.uploads import StoredFile
 from marketplace.extensions import db
 from marketplace.notifications import events
+from marketplace.notifications.models import NoticeSent
 
 from .award_models import (Decision, DecisionStatus, DecisionWinner, MilestoneStatus,
                            Objection, ObjectionFile, ObjectionStatus, Outcome, ProjectMilestone)
@@ -235,5 +237,17 @@ def republish(need: Challenge, actor, deadline) -> None:
         publish(need, actor)
     except TransitionError as error:
         raise ReviewRefused(error.message) from error
+    # the earlier bids belonged to the round that ended without an award: they are closed
+    # (a team that bids again starts from its last version) and their teams are told
+    earlier = db.session.scalars(select(Bid).where(
+        Bid.challenge_id == need.id,
+        Bid.status.in_([BidStatus.submitted, BidStatus.draft]))).all()
+    now = utcnow()
+    for bid in earlier:
+        bid.status, bid.withdrawn_at = BidStatus.withdrawn, now
+    # reminders and the closing notice are owed again for the new bidding period
+    db.session.execute(delete(NoticeSent).where(NoticeSent.challenge_id == need.id))
+    db.session.flush()
     record("need.republish", actor, need=need, subject=need,
-           data={"deadline": deadline.isoformat()})
+           data={"deadline": deadline.isoformat(), "closed_bids": [b.id for b in earlier]})
+    events.need_republished(need, sorted({b.organisation_id for b in earlier}))

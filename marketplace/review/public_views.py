@@ -124,7 +124,10 @@ def need_panel(need: Challenge) -> dict:
     milestones = queries.milestones(need)
     return {
         "review": review, "own_entries": own_entries,
-        "public_decision": decision if decision is not None and decision.is_public() else None,
+        # a decision of an earlier bidding period (no award, then republished) is history,
+        # not the need's current verdict
+        "public_decision": decision if decision is not None and decision.is_public()
+        and not (need.published_at and decision.proposed_at < need.published_at) else None,
         "owner_decision": decision if decision is not None and decision.can_confirm(user)
         else None,
         "milestones": milestones,

@@ -158,10 +158,17 @@ class BidOutcome:
 
 
 def bid_outcome(bid) -> BidOutcome | None:
+    """The bid's own bidding period counts: the first final decision after the bid was
+    started (after a republication the new bids wait for theirs, the earlier ones keep
+    "no award")."""
     from .award_models import DecisionStatus, Outcome
     from .models import RoundBid
-    decision = latest_decision(bid.challenge)
-    if decision is not None and decision.status == DecisionStatus.final:
+    decision = db.session.scalar(
+        select(Decision).where(Decision.challenge_id == bid.challenge_id,
+                               Decision.status == DecisionStatus.final,
+                               Decision.proposed_at >= bid.created_at)
+        .order_by(Decision.id).limit(1))
+    if decision is not None:
         if decision.outcome == Outcome.no_award:
             return BidOutcome("no_award")
         won = any(w.bid_id == bid.id for w in decision.winners)

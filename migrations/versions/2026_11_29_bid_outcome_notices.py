@@ -6,7 +6,7 @@ Create Date: 2026-11-29
 
 A team is told when the formal check finds its bid not eligible (with the reason) and,
 when the decision becomes final, whether it was selected, not selected or no award was
-made. Both kind CHECKs are widened as in e1_review_notices; downgrade deletes the rows of
+made; and, after no award, that the need is published again. Both kind CHECKs are widened as in e1_review_notices; downgrade deletes the rows of
 the new kinds first.
 """
 from alembic import op
@@ -23,7 +23,7 @@ OLD_KINDS = ("bid_received", "deadline_3d", "deadline_1d", "need_closed", "quest
              "review_reminder", "need_returned", "need_published", "question_asked",
              "decision_to_confirm", "decision_declined", "objection_lodged",
              "decision_reopened")
-NEW_KINDS = ("bid_ineligible", "award_final")
+NEW_KINDS = ("bid_ineligible", "award_final", "need_republished")
 KIND_COLUMNS = (("notifications", "notification_kind"), ("notices_sent", "notice_kind"))
 
 

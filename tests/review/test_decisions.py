@@ -143,6 +143,22 @@ def test_no_award_then_republish(app, scene):
         assert need.status == NeedStatus.not_awarded
         decisions.republish(need, get_user(scene.admin_id), utcnow() + timedelta(days=30))
         assert need.status == NeedStatus.published
+        db.session.commit()
+        # the earlier bids are closed, their teams told; the notices are owed again
+        from marketplace.bids.models import Bid, BidStatus
+        from marketplace.notifications.models import Notification, NotificationKind, NoticeSent
+        bids = db.session.scalars(select(Bid).where(Bid.challenge_id == need.id)).all()
+        assert bids and all(b.status == BidStatus.withdrawn for b in bids)
+        told = set(db.session.scalars(select(Notification.user_id).where(
+            Notification.kind == NotificationKind.need_republished)))
+        assert set(scene.team_user_ids) <= told
+        assert db.session.scalar(select(NoticeSent).where(
+            NoticeSent.challenge_id == need.id)) is None
+        # an earlier bid keeps its result; the need page no longer shows the old verdict
+        from marketplace.review.queries import bid_outcome
+        assert bid_outcome(bids[0]).code == "no_award"
+        from marketplace.review.public_views import need_panel
+        assert need_panel(need)["public_decision"] is None
 
 
 def test_deciding_before_scoring_says_to_start_the_scoring(app, scene):
