@@ -20,6 +20,7 @@ from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.notifications import events
 
+from .award_models import Decision, DecisionStatus
 from .conflicts import bidding_bids, conflict_reasons
 from .models import (DEFAULT_MIN_PANEL, DEFAULT_SPREAD_THRESHOLD, Assignment, AssignmentStatus,
                      ConflictDeclaration, ConflictKind, Criterion, ReviewRound,
@@ -196,8 +197,21 @@ def set_rubric(review: ReviewRound, rows: list[CriterionRow], actor) -> None:
                                c.comment_required] for c in review.criteria]})
 
 
+def formal_check_open(review: ReviewRound) -> bool:
+    """During the formal check; and again while scoring after an upheld objection withdrew
+    the decision, so that the objection's finding about a bid can be recorded (the bid then
+    leaves the ranking and cannot be chosen)."""
+    if review.status == RoundStatus.formal_check:
+        return True
+    if review.status != RoundStatus.scoring:
+        return False
+    latest = db.session.scalar(select(Decision).where(
+        Decision.challenge_id == review.challenge_id).order_by(Decision.id.desc()).limit(1))
+    return latest is not None and latest.status == DecisionStatus.reopened
+
+
 def formal_check(entry: RoundBid, actor, eligible: bool, reason: str | None) -> None:
-    if entry.round.status != RoundStatus.formal_check:
+    if not formal_check_open(entry.round):
         raise ReviewRefused(_l("The formal check is over for this round."))
     reason = (reason or "").strip() or None
     if not eligible and not reason:

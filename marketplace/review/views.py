@@ -105,6 +105,7 @@ def _round_page(review: ReviewRound, rubric: RubricForm, status: int = 200):
                            reason_form=ReasonForm(formdata=None),
                            action_form=ActionForm(formdata=None),
                            results=queries.results(review),
+                           formal_open=operations.formal_check_open(review),
                            decision=queries.latest_decision(review.challenge)), status
 
 

@@ -139,3 +139,38 @@ def test_every_team_learns_the_final_result(app, client, auth, scene):
     from ..factories import PASSWORD
     auth.login(loser_email, PASSWORD)
     assert 'data-bid-result="not_selected"' in client.get("/my/bids").get_data(as_text=True)
+
+
+def test_an_upheld_objections_finding_can_be_recorded_and_the_bid_leaves_the_ranking(
+        app, client, auth, scene, people):
+    from marketplace.review import operations
+    from marketplace.review.operations import ReviewRefused
+    from marketplace.review.queries import results
+    decision_id = proposed(app, scene)
+    with app.test_request_context():
+        decision = db.session.get(Decision, decision_id)
+        admin = get_user(scene.admin_id)
+        entry = next(e for e in decision.round.entries if e.label == "A")   # the winner
+        # while the decision stands, the formal check stays closed
+        try:
+            operations.formal_check(entry, admin, False, "资质证明系伪造")
+            raise AssertionError("the formal check was open during scoring")
+        except ReviewRefused:
+            db.session.rollback()
+        decision = db.session.get(Decision, decision_id)
+        decisions.confirm_decision(decision, get_user(scene.owner_id))
+        objection = decisions.lodge_objection(decision, get_user(people.solver_id),
+                                              "中标方资质证明存疑，请核查。", [])
+        decisions.resolve_objection(objection, admin, upheld=True, resolution="经核查属实。")
+        db.session.commit()
+        round_id = decision.round_id
+    auth.login("admin@example.com")
+    page = client.get(f"/admin/review/rounds/{round_id}").get_data(as_text=True)
+    assert "data-recheck" in page
+    with app.test_request_context():
+        decision = db.session.get(Decision, decision_id)
+        entry = next(e for e in decision.round.entries if e.label == "A")
+        operations.formal_check(entry, get_user(scene.admin_id), False, "资质证明系伪造")
+        db.session.commit()
+        ranked = [item.key.label for item in results(decision.round).ranking]
+        assert "A" not in ranked and ranked
