@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from .award_models import DecisionStatus
+from .models import AssignmentStatus
 
 DECISION_STATUS_LABELS = {
     DecisionStatus.proposed: _l("Waiting for the need owner"),
@@ -11,6 +12,13 @@ DECISION_STATUS_LABELS = {
     DecisionStatus.publicity: _l("In publicity"),
     DecisionStatus.reopened: _l("Reopened"),
     DecisionStatus.final: _l("Final"),
+}
+
+
+ASSIGNMENT_STATUS_LABELS = {
+    AssignmentStatus.active: _l("On the panel"),
+    AssignmentStatus.recused: _l("Recused"),
+    AssignmentStatus.removed: _l("Removed"),
 }
 
 

@@ -14,7 +14,7 @@ from marketplace.core.spreadsheets import SafeCsvWriter, append_row
 
 from .aggregation import quantize
 from .award_models import Decision
-from .labels import DECISION_STATUS_LABELS, sheet_label
+from .labels import ASSIGNMENT_STATUS_LABELS, DECISION_STATUS_LABELS, sheet_label
 from .models import ReviewRound
 from .queries import Results, latest_decision, results
 
@@ -46,6 +46,43 @@ class Report:
                              *[_text(v) for v in values],
                              _text(quantize(total)) if total is not None else "",
                              sheet_label(sheet)])
+        return rows
+
+    @property
+    def panel_header(self) -> list[str]:
+        return [_("Reviewer"), _("Organisation"), _("Status"), _("Assigned (UTC)"),
+                _("Reasons for recusal")]
+
+    def panel_rows(self) -> list[list]:
+        """Who sat on the panel, who stepped aside (回避) and why."""
+        return [[a.reviewer.name,
+                 a.reviewer.organisation.display_name(self.locale) if a.reviewer.organisation
+                 else "", str(ASSIGNMENT_STATUS_LABELS[a.status]),
+                 a.assigned_at.isoformat(timespec="minutes") if a.assigned_at else "",
+                 a.recusal_reason or ""]
+                for a in self.review.assignments]
+
+    @property
+    def comment_header(self) -> list[str]:
+        return [_("Bid"), _("Team"), _("Reviewer"), _("Criterion"), _("Comment")]
+
+    def comment_rows(self) -> list[list]:
+        """Every comment of every submitted sheet: per criterion, then the overall one."""
+        rows = []
+        for item in self.results.ranking:
+            entry = item.key
+            for assignment in self.review.active_assignments:
+                sheet = assignment.sheet_for(entry)
+                if sheet is None or not sheet.submitted:
+                    continue
+                for criterion in self.criteria:
+                    score = sheet.score_for(criterion)
+                    if score is not None and (score.comment or "").strip():
+                        rows.append([entry.label, self.team(entry), assignment.reviewer.name,
+                                     criterion.display_name(self.locale), score.comment.strip()])
+                if (sheet.comment or "").strip():
+                    rows.append([entry.label, self.team(entry), assignment.reviewer.name,
+                                 _("Overall"), sheet.comment.strip()])
         return rows
 
     def score_header(self) -> list[str]:
@@ -117,6 +154,12 @@ def to_csv(report: Report) -> str:
     writer.writerow(report.excluded_header)
     writer.writerows(report.excluded_rows())
     writer.writerow([])
+    writer.writerow(report.comment_header)
+    writer.writerows(report.comment_rows())
+    writer.writerow([])
+    writer.writerow(report.panel_header)
+    writer.writerows(report.panel_rows())
+    writer.writerow([])
     writer.writerows(report.decision_rows())
     return buffer.getvalue()
 
@@ -133,6 +176,12 @@ def to_xlsx(report: Report) -> bytes:
     excluded = book.create_sheet(_("Formal check"))
     for row in [report.excluded_header, *report.excluded_rows()]:
         append_row(excluded, row)
+    comments = book.create_sheet(_("Comments"))
+    for row in [report.comment_header, *report.comment_rows()]:
+        append_row(comments, row)
+    panel = book.create_sheet(_("Panel"))
+    for row in [report.panel_header, *report.panel_rows()]:
+        append_row(panel, row)
     decision = book.create_sheet(_("Decision"))
     for row in report.decision_rows():
         append_row(decision, row)

@@ -236,7 +236,16 @@ def test_report_page_csv_and_xlsx(app, client, auth, scene):
     assert "Panel score (trimmed mean)" in csv_text and csv_text.count("Submitted") == 15
     book = load_workbook(io.BytesIO(client.get(
         f"/admin/review/rounds/{round_id}/report.xlsx").data))
-    assert book.sheetnames == ["Scores", "Ranking", "Formal check", "Decision"]
+    assert book.sheetnames == ["Scores", "Ranking", "Formal check", "Comments", "Panel",
+                               "Decision"]
+    # every reviewer's comments and the panel (with its recusals) are in the report
+    comments = list(book["Comments"].iter_rows(values_only=True))
+    assert comments[0] == ("Bid", "Team", "Reviewer", "Criterion", "Comment")
+    assert len(comments) > 1 and all(row[4] == "ok" for row in comments[1:])
+    panel = list(book["Panel"].iter_rows(values_only=True))[1:]
+    assert len(panel) == 5 and {row[2] for row in panel} == {"On the panel"}
+    assert "Reviewers’ comments" in page and "data-report-panel" in page
+    assert "Reasons for recusal" in csv_text
     assert book["Ranking"]["B2"].value == "A"
     panel_score = book["Ranking"]["E2"]            # a number, shown with its two decimals
     assert panel_score.value == 90 and panel_score.data_type == "n"
