@@ -103,6 +103,20 @@ def test_admin_views_and_export(app, client, auth, people):
     assert csv.get_data(as_text=True).count("score.submit") == 3
 
 
+def test_the_log_reads_as_words(app, client, auth, people):
+    """Action names translated, details without Python representations."""
+    with app.test_request_context():
+        operations.record("decision.propose", None, data={"winners": ["A", "B"], "upheld": True,
+                                                          "note": None})
+        db.session.commit()
+    auth.login("admin@example.com")
+    page = client.get("/admin/audit/").get_data(as_text=True)
+    assert "Decision proposed" in page and "A, B" in page and "['A'" not in page
+    assert "None" not in page.split('class="list audit-log"')[1]
+    client.set_cookie("lang", "zh")
+    assert "提出评审结果" in client.get("/admin/audit/").get_data(as_text=True)
+
+
 @pytest.mark.parametrize("email", ["owner@example.com", "solver@example.com",
                                    "reviewer@example.com"])
 def test_audit_pages_are_for_admins_only(app, client, auth, people, email):
