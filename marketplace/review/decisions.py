@@ -47,6 +47,9 @@ def propose_decision(review: ReviewRound, actor, *, outcome: Outcome, winner_ent
     if not (rationale or "").strip():
         raise ReviewRefused(_l("Give the reasons for the decision."))
     ranked = results(review)
+    # winners in the order of the ranking (the page and the notice list them so), not by label
+    position = {item.key.id: n for n, item in enumerate(ranked.ranking)}
+    chosen.sort(key=lambda entry: position.get(entry.id, len(position)))
     decision = Decision(challenge_id=need.id, round_id=review.id, outcome=outcome,
                         rationale=rationale.strip(), publicity_days=publicity_days,
                         proposed_by_id=actor.id)

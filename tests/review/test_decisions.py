@@ -192,3 +192,18 @@ def test_contract_milestones_report_and_acceptance(app, scene):
             decisions.accept_milestone(m, admin)
         decisions.accept_project(need, admin)
         assert need.status == NeedStatus.accepted
+
+
+def test_winners_are_listed_by_rank_not_by_label(app, scene):
+    with app.test_request_context():
+        review = open_with_panel(scene)
+        # B scores highest, then A
+        overrides = {(n, label): value for n in range(len(review.active_assignments))
+                     for label, value in (("A", "70"), ("B", "95"), ("C", "50"))}
+        score_all(review, overrides)
+        chosen = [e.id for e in review.entries if e.label in ("A", "B")]
+        decision = decisions.propose_decision(review, get_user(scene.admin_id),
+                                              outcome=Outcome.award, winner_entry_ids=chosen,
+                                              rationale="赛马", publicity_days=7)
+        labels = {e.bid_id: e.label for e in review.entries}
+        assert [labels[w.bid_id] for w in decision.winners] == ["B", "A"]
