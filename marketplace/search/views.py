@@ -1,7 +1,7 @@
 """The search page: one box, facets, sorting, highlighted snippets, pagination."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -40,6 +40,8 @@ def index_unavailable(error):
 def index():
     params = SearchParams.from_args(request.args)
     results = search_needs(params, locale=str(get_locale()))
+    if results.pages and params.page > results.pages:
+        abort(404)                      # as the need list does for a page past the end
     needs = _needs_in_order([hit.id for hit in results.hits])
     # the page checks again that each need may be seen (the index holds public needs only)
     rows = [(needs[hit.id], hit, Markup(hit.snippet)) for hit in results.hits

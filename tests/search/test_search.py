@@ -100,6 +100,23 @@ def test_pagination(ctx, people, taxonomy):
     assert not {h.id for h in first.hits} & {h.id for h in second.hits}
 
 
+def test_a_page_past_the_end_is_not_found_as_on_the_list(client, people, taxonomy, app):
+    with app.app_context():
+        for number in range(12):
+            publish(people, **{**SIC, "title_zh": f"碳化硅需求{number}"})
+    assert client.get("/search?q=碳化硅&page=2").status_code == 200
+    assert client.get("/search?q=碳化硅&page=3").status_code == 404
+    assert client.get("/needs/?page=3").status_code == 404
+
+
+def test_a_query_without_searchable_words_shows_no_empty_filters(client, people, taxonomy,
+                                                                app):
+    with app.app_context():
+        publish(people, **SIC)
+    page = client.get("/search?q=%E3%80%82%EF%BC%8C").get_data(as_text=True)   # "。，"
+    assert 'class="facets"' not in page and "no-facets" in page
+
+
 def test_search_page_highlights_and_escapes(client, people, taxonomy, app):
     with app.app_context():                        # Chinese text only: the snippet is Chinese
         publish(people, **{**SIC, "title_en": None, "summary_en": None, "description_en": None,
