@@ -77,16 +77,24 @@ class NeedForm(FlaskForm):
                                   validators=[Optional(), DateTimeInRange()])
     period_months = IntegerField(_l("Project period (months)"), validators=[
         Optional(), NumberRange(min=1, max=240, message=_l("Enter 1 to 240 months."))])
-    requirements = TextAreaField(_l("Bidder requirements"),
+    requirements = TextAreaField(_l("Bidder requirements (Chinese)"),
                                  validators=[Optional(), Length(max=20000)])
+    requirements_en = TextAreaField(_l("Bidder requirements (English)"),
+                                    validators=[Optional(), Length(max=20000)])
     confidential_details = TextAreaField(
-        _l("Confidential details (shown only to users who accept the terms)"),
+        _l("Confidential details (Chinese; shown only to users who accept the terms)"),
+        validators=[Optional(), Length(max=20000)])
+    confidential_details_en = TextAreaField(
+        _l("Confidential details (English; shown only to users who accept the terms)"),
         validators=[Optional(), Length(max=20000)])
     ip_terms = SelectField(_l("Intellectual property"),
                            choices=[SelectChoice(t.value, label) for t, label in IP_TERMS_LABELS.items()],
                            default=IPTerms.non_exclusive.value)
-    terms_text = TextAreaField(_l("Further terms (confidentiality, use of results)"),
+    terms_text = TextAreaField(_l("Further terms (Chinese: confidentiality, use of results)"),
                                validators=[Optional(), Length(max=20000)])
+    terms_text_en = TextAreaField(
+        _l("Further terms (English: confidentiality, use of results)"),
+        validators=[Optional(), Length(max=20000)])
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=120)])
     contact_email = StringField(_l("Contact email"),
                                 validators=[Optional(), Email(), Length(max=254)])
@@ -125,8 +133,11 @@ class NeedForm(FlaskForm):
             "deadline": deadline.replace(tzinfo=program_zone) if deadline else None,
             "period_months": self.period_months.data,
             "requirements": self.requirements.data,
+            "requirements_en": self.requirements_en.data,
             "confidential_details": self.confidential_details.data,
+            "confidential_details_en": self.confidential_details_en.data,
             "ip_terms": IPTerms(self.ip_terms.data), "terms_text": self.terms_text.data,
+            "terms_text_en": self.terms_text_en.data,
             "contact_name": self.contact_name.data, "contact_email": self.contact_email.data,
             "contact_phone": self.contact_phone.data,
             "primary_chain_id": self.primary_chain_id.data or None,

@@ -32,9 +32,14 @@ DEFAULT_OWNER = "Imported needs / 导入榜单"
 # on, its text and indicators are what bids were judged against.
 UPDATABLE_STATES = {NeedStatus.published, NeedStatus.closed}
 TEXT_FIELDS = ("title_zh", "title_en", "summary_zh", "summary_en", "description_zh",
-               "description_en", "requirements", "confidential_details", "terms_text",
+               "description_en", "requirements", "requirements_en", "confidential_details",
+               "confidential_details_en", "terms_text", "terms_text_en",
                "contact_name", "contact_email", "contact_phone")
 LANGUAGE_FIELDS = ("title", "summary", "description")
+# columns that name no language and whose English goes to a field of its own
+ENGLISH_TWINS = {"requirements": "requirements_en",
+                 "confidential_details": "confidential_details_en",
+                 "terms_text": "terms_text_en"}
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -74,6 +79,8 @@ def _fields(record: dict) -> dict:
         name = column_name(key)
         if name in LANGUAGE_FIELDS:
             name = f"{name}_{'zh' if _CJK.search(str(value)) else 'en'}"
+        elif name in ENGLISH_TWINS and not _CJK.search(str(value)):
+            name = ENGLISH_TWINS[name]
         if name in fields and _text(fields, name) != _clean(value):
             raise ValueError(_("the columns %(first)r and %(second)r give two different values "
                                "for %(field)s", first=columns[name], second=str(key).strip(),

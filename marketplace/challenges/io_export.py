@@ -23,7 +23,8 @@ from .models import PUBLIC_STATES, Challenge
 COLUMNS = [
     "id", "status", "title_zh", "title_en", "summary_zh", "summary_en", "description_zh",
     "description_en", "indicators", "budget_wan", "deadline", "period_months", "requirements",
-    "confidential_details", "ip_terms", "terms_text", "contact_name", "contact_email",
+    "requirements_en", "confidential_details", "confidential_details_en", "ip_terms",
+    "terms_text", "terms_text_en", "contact_name", "contact_email",
     "contact_phone", "owner", "owner_en", "owner_country", "published_at",
 ]
 # Excel on Windows reads a CSV as UTF-8 only when it starts with a byte-order mark.
@@ -44,8 +45,11 @@ def need_record(need: Challenge) -> dict:
         "deadline": need.deadline.astimezone(PROGRAM_ZONE).isoformat() if need.deadline
         else None,
         "period_months": need.period_months, "requirements": need.requirements,
-        "confidential_details": need.confidential_details, "ip_terms": need.ip_terms.value,
-        "terms_text": need.terms_text, "contact_name": need.contact_name,
+        "requirements_en": need.requirements_en,
+        "confidential_details": need.confidential_details,
+        "confidential_details_en": need.confidential_details_en, "ip_terms": need.ip_terms.value,
+        "terms_text": need.terms_text, "terms_text_en": need.terms_text_en,
+        "contact_name": need.contact_name,
         "contact_email": need.contact_email, "contact_phone": need.contact_phone,
         "owner": need.organisation.name, "owner_en": need.organisation.name_en,
         "owner_country": need.organisation.country,

@@ -75,11 +75,16 @@ class Challenge(db.Model):
     summary_en: Mapped[str | None] = mapped_column(Text)
     description_zh: Mapped[str | None] = mapped_column(Text)
     description_en: Mapped[str | None] = mapped_column(Text)
+    # requirements, confidential details and further terms: Chinese (the list's language)
+    # and English, like titles; each page shows the reader's language, else the other
     requirements: Mapped[str | None] = mapped_column(Text)
+    requirements_en: Mapped[str | None] = mapped_column(Text)
     confidential_details: Mapped[str | None] = mapped_column(Text)
+    confidential_details_en: Mapped[str | None] = mapped_column(Text)
     ip_terms: Mapped[IPTerms] = mapped_column(
         enum_column(IPTerms, name="ip_terms"), default=IPTerms.non_exclusive)
     terms_text: Mapped[str | None] = mapped_column(Text)
+    terms_text_en: Mapped[str | None] = mapped_column(Text)
 
     budget_wan: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
@@ -126,6 +131,19 @@ class Challenge(db.Model):
         first, second = (self.summary_en, self.summary_zh) if locale == "en" else (
             self.summary_zh, self.summary_en)
         return first or second or ""
+
+    def _in(self, locale: str, chinese: str | None, english: str | None) -> str:
+        first, second = (english, chinese) if locale == "en" else (chinese, english)
+        return first or second or ""
+
+    def requirements_for(self, locale: str) -> str:
+        return self._in(locale, self.requirements, self.requirements_en)
+
+    def confidential_for(self, locale: str) -> str:
+        return self._in(locale, self.confidential_details, self.confidential_details_en)
+
+    def terms_for(self, locale: str) -> str:
+        return self._in(locale, self.terms_text, self.terms_text_en)
 
     def description(self, locale: str) -> str:
         first, second = (self.description_en, self.description_zh) if locale == "en" else (

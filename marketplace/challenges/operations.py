@@ -40,7 +40,8 @@ ALLOWED = {
 
 NEED_FIELDS = (
     "title_zh", "title_en", "summary_zh", "summary_en", "description_zh", "description_en",
-    "requirements", "confidential_details", "ip_terms", "terms_text", "budget_wan", "deadline",
+    "requirements", "requirements_en", "confidential_details", "confidential_details_en",
+    "ip_terms", "terms_text", "terms_text_en", "budget_wan", "deadline",
     "period_months", "contact_name", "contact_email", "contact_phone", "primary_chain_id",
 )
 

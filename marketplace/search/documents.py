@@ -84,7 +84,8 @@ def need_texts(need: Challenge) -> tuple[str, str, str, str]:
     prose_zh = _join(plain(need.summary_zh), plain(need.description_zh))
     prose_en = _join(plain(need.summary_en), plain(need.description_en))
     requirements_zh = requirements if engine.has_cjk(requirements) else ""
-    requirements_en = "" if requirements_zh else requirements
+    requirements_en = _join("" if requirements_zh else requirements,
+                            plain(need.requirements_en))
     # a language the need is written in gets its indicators and requirements as well; the
     # rest is searched but not shown (English indicator names of a Chinese need)
     text_zh = _join(prose_zh, indicators_zh, requirements_zh) if prose_zh else ""

@@ -14,9 +14,12 @@ from .. import factories
 from .io_support import count, export, write_jsonl
 
 RECORDS = [
-    {"id": "SZ-2024-07", "title": "8英寸碳化硅衬底", "description": "降低微管密度。"},
+    {"id": "SZ-2024-07", "title": "8英寸碳化硅衬底", "description": "降低微管密度。",
+     "揭榜条件": "具备碳化硅长晶能力", "requirements_en": "SiC crystal growth in house",
+     "terms_text_en": "Results as agreed"},
     {"id": "EXT-2", "title": "Humanoid robot joint actuator",
      "description": "A compact actuator.", "budget_wan": "3200.5",
+     "requirements": "An ISO 9001 certified lab",
      "deadline": "2099-03-31", "period_months": 24, "ip_terms": "exclusive",
      "indicators": [{"name": "峰值扭矩", "name_en": "Peak torque", "comparator": ">=",
                      "target": "180", "unit": "N·m"}]},
@@ -60,6 +63,20 @@ def test_csv_errors_use_file_line_numbers(runner, app, tmp_path):
     result = runner.invoke(args=["challenges", "import", str(path)])
     assert result.exit_code == 1 and "line 3" in result.output and "deadline" in result.output
     assert count(app) == 0
+
+
+def test_requirements_and_terms_go_to_their_language(runner, app, tmp_path):
+    runner.invoke(args=["challenges", "import", str(write_jsonl(tmp_path / "needs.jsonl",
+                                                                  RECORDS))])
+    with app.app_context():
+        chinese = db.session.scalar(select(Challenge).where(Challenge.ref == "SZ-2024-07"))
+        english = db.session.scalar(select(Challenge).where(Challenge.ref == "EXT-2"))
+        assert (chinese.requirements, chinese.requirements_en) == (
+            "具备碳化硅长晶能力", "SiC crystal growth in house")
+        assert chinese.terms_text_en == "Results as agreed"
+        # a column that names no language, written in English, fills the English field
+        assert (english.requirements, english.requirements_en) == (
+            None, "An ISO 9001 certified lab")
 
 
 def test_reimport_updates_by_id(runner, app, tmp_path):

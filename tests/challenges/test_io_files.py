@@ -14,7 +14,9 @@ FORMULA_LIKE = {"id": "INJ-1", "title": "=1+2",
                 "terms_text": "'=already quoted"}
 TEXT_FIELDS = {"title_en": "=1+2", "description_en": FORMULA_LIKE["description"],
                "summary_en": "@SUM(A1)", "requirements": "-5 ℃ 以下",
-               "contact_phone": "+86 512 1", "terms_text": "'=already quoted"}
+               "contact_phone": "+86 512 1",
+               # English text in a column that names no language fills the English field
+               "terms_text_en": "'=already quoted"}
 
 
 def stored_text(app):

@@ -458,3 +458,33 @@ def test_a_need_ever_published_or_of_another_owner_is_never_deleted(client, auth
     with app.app_context():
         assert db.session.get(Challenge, published) is not None
         assert db.session.get(Challenge, other) is not None
+
+
+def test_requirements_terms_and_confidential_details_in_the_readers_language(
+        client, auth, people, app):
+    need_id = make(app, people.owner_id, NeedStatus.published, people.admin_id,
+                   requirements="具有氮化镓外延量产经验", requirements_en="GaN epitaxy in volume",
+                   terms_text="成果归属按协议", terms_text_en="Results as agreed",
+                   confidential_details="当前良率 62%", confidential_details_en="Yield now 62%")
+    auth.login("solver@example.com")
+    client.post(f"/needs/{need_id}/terms")
+    client.set_cookie("lang", "en")
+    page = client.get(f"/needs/{need_id}").get_data(as_text=True)
+    assert "GaN epitaxy in volume" in page and "Yield now 62%" in page
+    assert "具有氮化镓外延量产经验" not in page and "当前良率" not in page
+    client.set_cookie("lang", "zh")
+    page = client.get(f"/needs/{need_id}").get_data(as_text=True)
+    assert "具有氮化镓外延量产经验" in page and "当前良率 62%" in page
+    # a need with only one language shows it in both
+    other = make(app, people.owner_id, NeedStatus.published, people.admin_id,
+                 requirements="仅中文要求", requirements_en=None)
+    client.set_cookie("lang", "en")
+    assert "仅中文要求" in client.get(f"/needs/{other}").get_data(as_text=True)
+
+
+def test_the_owner_writes_both_languages_in_the_form(client, auth, people, app):
+    need_id = make(app, people.owner_id)
+    auth.login("owner@example.com")
+    form = client.get(f"/needs/{need_id}/edit").get_data(as_text=True)
+    for name in ("requirements_en", "terms_text_en", "confidential_details_en"):
+        assert f'name="{name}"' in form
