@@ -36,6 +36,21 @@ def CountryField() -> SelectField:  # noqa: N802 - a field factory, used like a 
             "Choose the country or region from the list."))])
 
 
+def OrgTypeField() -> SelectField:  # noqa: N802 - a field factory, used like a field class
+    return SelectField(
+        _l("Organisation type"),
+        choices=[SelectChoice(t.value, label) for t, label in ORG_TYPE_LABELS.items()],
+        validators=[InputRequired()])
+
+
+class WithCountry:
+    """A form with a CountryField named `country`: its choices in the reader's language."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = country_choices(str(get_locale() or "zh"))
+
+
 class StrongPassword:
     """Refuses passwords that are easy to guess: common passwords and words, keyboard
     patterns, sequences, repeats, dates, and the user's own name, email or organisation
@@ -60,7 +75,7 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[InputRequired()])
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(WithCountry, FlaskForm):
     name = StringField(_l("Your name"), validators=[InputRequired(), Length(max=120)])
     email = EmailField(_l("Email"), validators=[
         InputRequired(), Email(message=VALID_EMAIL), Length(max=254)])
@@ -79,34 +94,20 @@ class RegisterForm(FlaskForm):
                                validators=[InputRequired(), Length(max=200)])
     organisation_en = StringField(_l("Organisation name in English"),
                                   validators=[Length(max=200)])
-    organisation_type = SelectField(
-        _l("Organisation type"),
-        choices=[SelectChoice(t.value, label) for t, label in ORG_TYPE_LABELS.items()],
-        validators=[InputRequired()])
+    organisation_type = OrgTypeField()
     country = CountryField()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.country.choices = country_choices(str(get_locale() or "zh"))
 
     def validate_email(self, field) -> None:
         if find_user_by_email(field.data or ""):
             raise ValidationError(_l("An account with this email already exists."))
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(WithCountry, FlaskForm):
     """An organisation's own details, edited by its members."""
     name = StringField(_l("Organisation name"), validators=[InputRequired(), Length(max=200)])
     name_en = StringField(_l("Organisation name in English"), validators=[Length(max=200)])
-    type = SelectField(
-        _l("Organisation type"),
-        choices=[SelectChoice(t.value, label) for t, label in ORG_TYPE_LABELS.items()],
-        validators=[InputRequired()])
+    type = OrgTypeField()
     country = CountryField()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.country.choices = country_choices(str(get_locale() or "zh"))
 
 
 # where the program's bidders mostly are, first in the list
