@@ -1,7 +1,7 @@
 """Expertise profile, "needs matched to you", and the admin's reviewer fit for a need."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -27,7 +27,13 @@ def expertise():
     if not can_keep_profile(current_user):
         abort(403)
     profile = operations.profile_for(current_user)
-    form = ExpertiseForm(obj=profile)
+    if profile is None and request.method == "GET":
+        # one expertise, two pages: a first visit starts from what the team profile says
+        start = operations.matching_profile(current_user)
+        form = ExpertiseForm(data={"chain_ids": list(start.chain_ids) if start else [],
+                                   "keywords_text": start.keywords_text if start else ""})
+    else:
+        form = ExpertiseForm(obj=profile)
     if form.validate_on_submit():
         operations.save_profile(current_user, form.chain_ids.data or [], form.keywords_text.data)
         flash(_("Your expertise profile was saved."), "success")

@@ -1,6 +1,8 @@
 """Needs matched to a team's expertise, and reviewers whose expertise fits a need."""
 from __future__ import annotations
 
+import re
+
 from marketplace.accounts.models import Role, User
 from marketplace.extensions import db
 from marketplace.matching import operations
@@ -38,6 +40,22 @@ def test_matches_page_and_profile_form(client, auth, people, taxonomy, app):
     auth.logout()
     auth.login("owner@example.com")
     assert client.get("/my/expertise").status_code == 403
+
+
+def test_my_expertise_starts_from_the_team_profile_with_the_same_checkboxes(
+        client, auth, people, taxonomy, app):
+    from marketplace.bids.models import TeamProfile
+    with app.app_context():
+        solver = db.session.get(User, people.solver_id)
+        db.session.add(TeamProfile(organisation_id=solver.organisation_id,
+                                   chain_ids=["robotics"], keywords=["humanoid robot"]))
+        db.session.commit()
+    auth.login("solver@example.com")
+    page = client.get("/my/expertise").get_data(as_text=True)
+    assert 'type="checkbox"' in page and "<select" not in page.split("expertise-form")[1]
+    assert 'checked id="chain_ids-' in page or re.search(
+        r'<input checked[^>]*value="robotics"', page)
+    assert "humanoid robot" in page and 'href="/team"' in page
 
 
 def test_reviewer_fit_ranks_by_declared_expertise(ctx, people, taxonomy):
