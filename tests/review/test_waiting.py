@@ -88,6 +88,10 @@ def test_objections_tell_the_office_and_an_upheld_one_tells_owner_and_bidders(
     text = page.get_data(as_text=True)
     assert "data-review-continues" in text and "data-withdrawn-decisions" in text
     assert "异议成立，重新评审。" in text and "data-lodge" not in text
+    client.set_cookie("lang", "zh")                 # Chinese punctuation in Chinese text
+    heading = client.get(f"/needs/{scene.need_id}/publicity").get_data(as_text=True).split(
+        "<h1>")[1].split("</h1>")[0]
+    assert heading.startswith("公示：") and ":" not in heading
 
 
 def test_a_team_learns_its_bid_was_not_eligible_and_sees_it_on_my_bids(app, client, auth,
