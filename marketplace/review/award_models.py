@@ -47,6 +47,7 @@ class Decision(db.Model):
     status: Mapped[DecisionStatus] = mapped_column(
         enum_column(DecisionStatus, name="decision_status"), default=DecisionStatus.proposed)
     rationale: Mapped[str] = mapped_column(Text, default="")
+    rationale_en: Mapped[str | None] = mapped_column(Text)   # the reasons in English, if given
     publicity_days: Mapped[int] = mapped_column(Integer, default=DEFAULT_PUBLICITY_DAYS)
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -76,6 +77,10 @@ class Decision(db.Model):
 
     def publicity_over(self, now: datetime | None = None) -> bool:
         return self.publicity_ends_at is not None and self.publicity_ends_at <= (now or utcnow())
+
+    def rationale_for(self, locale: str) -> str:
+        return (self.rationale_en or self.rationale) if locale == "en" else (
+            self.rationale or self.rationale_en or "")
 
     def is_public(self) -> bool:
         return self.status in (DecisionStatus.publicity, DecisionStatus.final)
@@ -130,6 +135,7 @@ class Objection(db.Model):
     status: Mapped[ObjectionStatus] = mapped_column(
         enum_column(ObjectionStatus, name="objection_status"), default=ObjectionStatus.open)
     resolution: Mapped[str | None] = mapped_column(Text)
+    resolution_en: Mapped[str | None] = mapped_column(Text)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -143,6 +149,10 @@ class Objection(db.Model):
         CheckConstraint("length(reason) > 0", name="has_reason"),
         CheckConstraint("status = 'open' OR resolution IS NOT NULL", name="resolution_given"),
     )
+
+    def resolution_for(self, locale: str) -> str:
+        return (self.resolution_en or self.resolution or "") if locale == "en" else (
+            self.resolution or self.resolution_en or "")
 
     def can_resolve(self, user) -> bool:
         return getattr(user, "is_admin", False) and self.status == ObjectionStatus.open

@@ -30,7 +30,8 @@ def decide(round_id: int):
         try:
             decisions.propose_decision(review, current_user, outcome=Outcome(form.outcome.data),
                                        winner_entry_ids=chosen, rationale=form.rationale.data,
-                                       publicity_days=form.publicity_days.data)
+                                       publicity_days=form.publicity_days.data,
+                                       rationale_en=form.rationale_en.data)
         except ReviewRefused as error:
             # what was typed and ticked stays on the page with the reason
             g.rollback_only = True
@@ -69,7 +70,8 @@ def resolve_objection(objection_id: int):
     try:
         decisions.resolve_objection(objection, current_user,
                                     upheld=form.outcome.data == "uphold",
-                                    resolution=form.resolution.data)
+                                    resolution=form.resolution.data,
+                                    resolution_en=form.resolution_en.data)
     except ReviewRefused as error:
         return refused(error, target)
     flash(_("Objection resolved."), "success")

@@ -26,7 +26,8 @@ from .queries import latest_decision, milestones, results, round_complete
 
 
 def propose_decision(review: ReviewRound, actor, *, outcome: Outcome, winner_entry_ids: list[int],
-                     rationale: str, publicity_days: int) -> Decision:
+                     rationale: str, publicity_days: int,
+                     rationale_en: str | None = None) -> Decision:
     need = review.challenge
     if need.status != NeedStatus.under_review:
         raise ReviewRefused(_l("A decision can be proposed only while the need is under review."))
@@ -52,6 +53,7 @@ def propose_decision(review: ReviewRound, actor, *, outcome: Outcome, winner_ent
     chosen.sort(key=lambda entry: position.get(entry.id, len(position)))
     decision = Decision(challenge_id=need.id, round_id=review.id, outcome=outcome,
                         rationale=rationale.strip(), publicity_days=publicity_days,
+                        rationale_en=(rationale_en or "").strip() or None,
                         proposed_by_id=actor.id)
     for entry in chosen:
         aggregate = ranked.for_entry(entry)
@@ -115,7 +117,8 @@ def lodge_objection(decision: Decision, user, reason: str, files: list[StoredFil
     return objection
 
 
-def resolve_objection(objection: Objection, actor, *, upheld: bool, resolution: str) -> None:
+def resolve_objection(objection: Objection, actor, *, upheld: bool, resolution: str,
+                      resolution_en: str | None = None) -> None:
     """Upheld: the decision reopens and review continues. Dismissed: the reason is published."""
     if not objection.can_resolve(actor):
         raise ReviewRefused(_l("This objection is already resolved."))
@@ -123,6 +126,7 @@ def resolve_objection(objection: Objection, actor, *, upheld: bool, resolution: 
         raise ReviewRefused(_l("Give the reasons for the resolution."))
     objection.status = ObjectionStatus.upheld if upheld else ObjectionStatus.dismissed
     objection.resolution = resolution.strip()
+    objection.resolution_en = (resolution_en or "").strip() or None
     objection.resolved_by_id, objection.resolved_at = actor.id, utcnow()
     db.session.flush()
     decision = objection.decision

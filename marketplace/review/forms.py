@@ -88,6 +88,8 @@ class DecisionForm(FlaskForm):
         validators=[InputRequired(REQUIRED)])
     rationale = TextAreaField(_l("Reasons for the decision (published)"),
                               validators=[InputRequired(REQUIRED), Length(max=8000)])
+    rationale_en = TextAreaField(_l("Reasons in English (optional, for English pages)"),
+                                 validators=[Optional(), Length(max=8000)])
     publicity_days = IntegerField(_l("Publicity period (days)"), default=DEFAULT_PUBLICITY_DAYS,
                                   validators=[InputRequired(REQUIRED), NumberRange(1, 60)])
 
@@ -110,6 +112,8 @@ class ResolveForm(FlaskForm):
         validators=[InputRequired(REQUIRED)])
     resolution = TextAreaField(_l("Reasons"), validators=[InputRequired(REQUIRED),
                                                           Length(max=8000)])
+    resolution_en = TextAreaField(_l("Reasons in English (optional, for English pages)"),
+                                  validators=[Optional(), Length(max=8000)])
 
 
 class MilestoneReportForm(FlaskForm):

@@ -122,7 +122,7 @@ class Report:
         return [[_("Decision"), outcome], [_("Status"), str(DECISION_STATUS_LABELS[d.status])],
                 [_("Winners"), ", ".join(w.bid.organisation.display_name(self.locale)
                                          for w in d.winners)],
-                [_("Rationale"), d.rationale],
+                [_("Rationale"), d.rationale_for(self.locale)],
                 [_("Publicity ends (UTC)"), d.publicity_ends_at.isoformat(timespec="minutes")
                  if d.publicity_ends_at else ""]]
 

@@ -154,3 +154,33 @@ def test_round_page_shows_ranking_and_flags(app, client, auth, scene):
     assert 'data-rank-label="A"' in page and "data-flag" in page and "data-decide" in page
     with app.app_context():
         assert db.session.get(ReviewRound, round_id).status.value == "scoring"
+
+
+def test_reasons_and_answers_in_the_readers_language(app, client, auth, scene, people):
+    with app.test_request_context():
+        review = open_with_panel(scene)
+        score_all(review)
+        db.session.commit()
+        round_id, winner = review.id, next(e.id for e in review.entries if e.label == "A")
+    auth.login("admin@example.com")
+    client.post(f"/admin/review/rounds/{round_id}/decide", data={
+        "outcome": "award", "winner": str(winner), "rationale": "A 方案综合得分最高。",
+        "rationale_en": "Bid A scored highest overall.", "publicity_days": "7"})
+    with app.app_context():
+        decision = db.session.scalar(select(Decision))
+        decisions.confirm_decision(decision, get_user(scene.owner_id))
+        objection = decisions.lodge_objection(decision, get_user(people.solver_id),
+                                              "评分细则第三项理解有误，请复核。", [])
+        db.session.commit()
+        objection_id = decision.objections[0].id
+    client.post(f"/admin/review/objections/{objection_id}/resolve", data={
+        "outcome": "dismiss", "resolution": "经复核，评分符合细则。",
+        "resolution_en": "Checked again: the scores follow the rubric."})
+    auth.logout()
+    client.set_cookie("lang", "en")
+    page = client.get(f"/needs/{scene.need_id}/publicity").get_data(as_text=True)
+    assert "Bid A scored highest overall." in page and "A 方案综合得分最高" not in page
+    assert "Checked again: the scores follow the rubric." in page and "经复核" not in page
+    client.set_cookie("lang", "zh")
+    page = client.get(f"/needs/{scene.need_id}/publicity").get_data(as_text=True)
+    assert "A 方案综合得分最高。" in page and "经复核，评分符合细则。" in page
