@@ -23,7 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
 
     from . import models  # noqa: F401  (registers every table on the metadata)
-    from .core import i18n, pagecache, web
+    from .core import i18n, limits, pagecache, web
 
     db.init_app(app)
     csrf.init_app(app)
@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     web.install_converters(app)
     web.init_app(app)
     pagecache.init_app(app)
+    limits.init_app(app)
     for module in _EXTENSION_MODULES:  # index sync, mail delivery, deadline and award sweeps
         import_module(f"{__name__}.{module}").init_app(app)
     for module in _BLUEPRINT_MODULES:

@@ -47,6 +47,8 @@ def app(data_dir):
         "BABEL_DEFAULT_LOCALE": "en",
         # argon2id still, at a cost that keeps the suite fast
         "ARGON2_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
+        # per-address form limits are tested on an app of their own (tests/test_limits.py)
+        "RATELIMIT_ENABLED": False,
     }
     app = create_app(config)
     with app.app_context():

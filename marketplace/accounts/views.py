@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from marketplace.core.i18n import LANG_COOKIE, remember_locale
+from marketplace.core.limits import limited
 from marketplace.core.redirects import safe_target
 from marketplace.extensions import login_manager
 
@@ -46,6 +47,7 @@ def login():
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limited("RATE_LIMIT_REGISTER")
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.accounts.models import Role
+from marketplace.core.limits import limited
 from marketplace.core.pagecache import cached_page
 from marketplace.core.timefmt import program_zone
 from marketplace.core.uploads import UploadRejected, send_stored, store_upload
@@ -197,6 +198,7 @@ def accept_terms(need_id: int):
 
 @bp.route("/needs/<int:need_id>/attachments", methods=["POST"])
 @login_required
+@limited("RATE_LIMIT_UPLOAD")
 def upload_attachment(need_id: int):
     need = db.get_or_404(Challenge, need_id)
     if not need.can_edit(current_user):

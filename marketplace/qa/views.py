@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.challenges.models import Challenge
+from marketplace.core.limits import limited
 from marketplace.extensions import db
 
 from . import operations
@@ -21,6 +22,7 @@ def _need_page(need_id: int) -> str:
 
 @bp.route("/needs/<int:need_id>/questions", methods=["POST"])
 @login_required
+@limited("RATE_LIMIT_QUESTION")
 def ask(need_id: int):
     need = db.session.get(Challenge, need_id) or abort(404)
     if not need.can_view(current_user):

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from marketplace.bids.models import is_team_member
 from marketplace.challenges.forms import ActionForm
 from marketplace.challenges.models import Challenge
+from marketplace.core.limits import limited
 from marketplace.core.uploads import UploadRejected, send_stored, store_upload
 from marketplace.extensions import db
 
@@ -36,6 +37,7 @@ def publicity(need_id: int):
 
 @bp.route("/review/decisions/<int:decision_id>/objections", methods=["POST"])
 @login_required
+@limited("RATE_LIMIT_OBJECTION")
 def lodge_objection(decision_id: int):
     decision = db.session.get(Decision, decision_id) or abort(404)
     target = url_for("review.publicity", need_id=decision.challenge_id)
