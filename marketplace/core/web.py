@@ -49,6 +49,7 @@ def init_app(app: Flask) -> None:
     app.teardown_request(_rollback_on_error)
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["money_wan"] = format_money_wan
+    app.jinja_env.filters["amount_wan"] = format_amount_text
     app.jinja_env.filters["budget"] = format_budget
     app.jinja_env.filters["comparator_symbol"] = comparator_symbol
     app.jinja_env.filters["in_program_zone"] = lambda v: format_in_zone(v, program_zone())
@@ -135,6 +136,15 @@ def format_money_wan(value: Decimal | None) -> str:
     value = Decimal(value)
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
     return text
+
+
+def format_amount_text(text) -> str:
+    """An amount stored as typed ("5000", "3000.50") in the same format as totals (5,000,
+    3,000.5); text that is not a number is shown as it is."""
+    try:
+        return format_money_wan(Decimal(str(text).replace(",", "")))
+    except (ArithmeticError, ValueError):
+        return "" if text is None else str(text)
 
 
 def comparator_symbol(value: str) -> str:

@@ -229,3 +229,12 @@ def test_a_version_whose_commitment_misses_the_target_is_flagged(app, client, au
     page = client.get(f"/bids/{bid_id}").get_data(as_text=True)
     assert page.count("data-falls-short") == 1 and "does not meet the target" in page
 
+
+
+def test_budget_amounts_and_total_share_one_number_format(app, client, auth):
+    a = arena(app)
+    bid_id = submitted(app, a)               # items 8000 and 3000.50
+    auth.login("solver@example.com")
+    page = client.get(f"/bids/{bid_id}").get_data(as_text=True)
+    assert ">8,000<" in page and ">3,000.5<" in page and "11,000.5" in page
+    assert ">8000<" not in page

@@ -488,3 +488,20 @@ def test_the_owner_writes_both_languages_in_the_form(client, auth, people, app):
     form = client.get(f"/needs/{need_id}/edit").get_data(as_text=True)
     for name in ("requirements_en", "terms_text_en", "confidential_details_en"):
         assert f'name="{name}"' in form
+
+
+def test_return_reasons_keep_their_line_breaks_and_my_needs_shows_units(client, auth, people,
+                                                                        app):
+    with app.test_request_context():
+        from marketplace.accounts.models import User
+        need = factories.need(people.owner_id, NeedStatus.submitted)
+        from marketplace.challenges import operations as ops
+        ops.return_to_owner(need, db.session.get(User, people.admin_id),
+                            "1. 补充测试方法\n2. 说明预算构成")
+        db.session.commit()
+        need_id = need.id
+    auth.login("owner@example.com")
+    page = client.get(f"/needs/{need_id}/edit").get_data(as_text=True)
+    assert '<span class="pre-line">1. 补充测试方法\n2. 说明预算构成</span>' in page
+    client.set_cookie("lang", "zh")
+    assert "12,000\u00a0万元" in client.get("/my/needs").get_data(as_text=True)

@@ -131,3 +131,16 @@ def test_my_bids_actions_are_reachable_without_sideways_scrolling(app, browser, 
     box = link.bounding_box()
     assert box is not None and box["x"] + box["width"] <= PHONE["width"]
     context.close()
+
+
+def test_the_sticky_save_bar_leaves_room_for_the_field_scrolled_to(app, browser, live_server,
+                                                                   journey_data):
+    context = browser.new_context(base_url=live_server, viewport=PHONE)
+    page = context.new_page()
+    log_in(page, "solver@example.com")
+    page.goto(f"/bids/{journey_data['open_bid']}/edit#f-milestones")
+    bar = page.locator(".sticky-actions").first.bounding_box()
+    padding = page.evaluate(
+        "parseFloat(getComputedStyle(document.documentElement).scrollPaddingBottom)")
+    assert bar is not None and padding >= bar["height"]
+    context.close()
