@@ -143,7 +143,10 @@ def test_complete_blind_review_round(app, browser_page, people, runner):
     page.goto(f"/admin/review/needs/{scene.need_id}/decision")
     form = page.locator(".resolve-form").first
     form.locator("input[value=dismiss]").check()
-    form.locator("textarea").fill("经专家组复核，评分符合评分细则，异议不成立。")
+    form.locator("textarea[name=resolution]").fill(
+        "经专家组复核，评分符合评分细则，异议不成立。")
+    form.locator("textarea[name=resolution_en]").fill(
+        "The panel checked again: the scores follow the rubric.")
     form.locator("[data-resolve]").click()
     page.wait_for_selector("[data-objection='dismissed']")
 
