@@ -28,7 +28,8 @@ class Waiting:
     what: object            # a lazy string: the step
     need: Challenge
     since: datetime | None
-    who: str = ""           # the person or organisation who must act
+    who: object = ""        # who must act: a name, or an organisation (shown in the
+                            # reader's language)
     endpoint: str = ""      # where to act (url_for endpoint and its values)
     values: dict | None = None
 
@@ -40,7 +41,7 @@ def _decisions_waiting() -> list[Waiting]:
         need = decision.challenge
         if decision.status == DecisionStatus.proposed:
             rows.append(Waiting(OWNER, _l("Confirm the proposed decision"), need,
-                                decision.proposed_at, need.organisation.name,
+                                decision.proposed_at, need.organisation,
                                 "review.need_decision", {"need_id": need.id}))
         else:
             rows.append(Waiting(OFFICE, _l("The owner declined the decision: propose again"),
@@ -79,7 +80,7 @@ def _needs_waiting() -> list[Waiting]:
                     "admin.screening", {})
             for need in db.session.scalars(screening_queue())]
     rows += [Waiting(OWNER, _l("Revise and resubmit the returned need"), need, need.updated_at,
-                     need.organisation.name, "challenges.detail", {"need_id": need.id})
+                     need.organisation, "challenges.detail", {"need_id": need.id})
              for need in db.session.scalars(select(Challenge).where(
                  Challenge.status == NeedStatus.returned).order_by(Challenge.updated_at))]
     return rows

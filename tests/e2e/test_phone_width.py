@@ -144,3 +144,26 @@ def test_the_sticky_save_bar_leaves_room_for_the_field_scrolled_to(app, browser,
         "parseFloat(getComputedStyle(document.documentElement).scrollPaddingBottom)")
     assert bar is not None and padding >= bar["height"]
     context.close()
+
+
+def test_the_need_pages_side_card_scrolls_with_the_page_on_a_phone(app, browser, live_server,
+                                                                  journey_data):
+    """Pinned, the card covered the terms and their "I accept" button at 390 px."""
+    context = browser.new_context(base_url=live_server, viewport=PHONE)
+    page = context.new_page()
+    log_in(page, "solver@example.com")
+    page.goto(f"/needs/{journey_data['published']}")
+    assert page.locator(".need-side").evaluate("el => getComputedStyle(el).position") != "sticky"
+    context.close()
+
+
+def test_my_needs_actions_are_reachable_without_sideways_scrolling(app, browser, live_server,
+                                                                  journey_data):
+    context = browser.new_context(base_url=live_server, viewport=PHONE)
+    page = context.new_page()
+    log_in(page, "owner@example.com")
+    page.goto("/my/needs")
+    link = page.locator(f"a[href='/needs/{journey_data['draft']}/edit']")
+    box = link.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= PHONE["width"]
+    context.close()

@@ -36,6 +36,13 @@ def test_a_proposed_decision_tells_the_owner_and_waits_on_their_dashboard(app, c
     page = client.get("/admin/waiting").get_data(as_text=True)
     owner_section = page.split('data-waiting-on="owner"')[1].split("</section>")[0]
     assert "Confirm the proposed decision" in owner_section
+    with app.app_context():                   # organisations in the page's language
+        org = get_user(scene.owner_id).organisation
+        org.name_en = "Suzhou GaN Technology Co., Ltd."
+        db.session.commit()
+    owner_section = client.get("/admin/waiting").get_data(as_text=True).split(
+        'data-waiting-on="owner"')[1].split("</section>")[0]
+    assert "Suzhou GaN Technology Co., Ltd." in owner_section
     reviewer_section = page.split('data-waiting-on="reviewer"')[1].split("</section>")[0]
     assert "Nothing is waiting here." in reviewer_section          # every sheet is in
     # once confirmed, it waits on nobody
