@@ -393,6 +393,7 @@ def test_missing_items_are_listed_once(client, auth, people, app):
     form_part = page.split('<div class="notice">')[1].split("</div>", 1)[1]
     for name in ("budget_wan", "deadline", "contact_email", "title_en"):
         assert form_part.count(missing[name]) == 1, name
+    assert "data-indicators-missing" in form_part          # the indicator section too
 
 
 def test_the_published_message_names_the_need_in_the_page_language(client, auth, people, app):
