@@ -10,6 +10,7 @@ from sqlalchemy import (CheckConstraint, ForeignKey, Index, Integer, Numeric, St
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organisation, Role, User, enum_column
+from marketplace.core.text import in_language
 from marketplace.core.types import UTCDateTime, plain_number, utcnow, version_column
 from marketplace.core.uploads import StoredFileColumns
 from marketplace.extensions import db
@@ -123,32 +124,22 @@ class Challenge(db.Model):
 
     # -- reading -------------------------------------------------------------------------
     def title(self, locale: str) -> str:
-        first, second = (self.title_en, self.title_zh) if locale == "en" else (
-            self.title_zh, self.title_en)
-        return first or second or ""
+        return in_language(locale, self.title_zh, self.title_en)
 
     def summary(self, locale: str) -> str:
-        first, second = (self.summary_en, self.summary_zh) if locale == "en" else (
-            self.summary_zh, self.summary_en)
-        return first or second or ""
-
-    def _in(self, locale: str, chinese: str | None, english: str | None) -> str:
-        first, second = (english, chinese) if locale == "en" else (chinese, english)
-        return first or second or ""
+        return in_language(locale, self.summary_zh, self.summary_en)
 
     def requirements_for(self, locale: str) -> str:
-        return self._in(locale, self.requirements, self.requirements_en)
+        return in_language(locale, self.requirements, self.requirements_en)
 
     def confidential_for(self, locale: str) -> str:
-        return self._in(locale, self.confidential_details, self.confidential_details_en)
+        return in_language(locale, self.confidential_details, self.confidential_details_en)
 
     def terms_for(self, locale: str) -> str:
-        return self._in(locale, self.terms_text, self.terms_text_en)
+        return in_language(locale, self.terms_text, self.terms_text_en)
 
     def description(self, locale: str) -> str:
-        first, second = (self.description_en, self.description_zh) if locale == "en" else (
-            self.description_zh, self.description_en)
-        return first or second or ""
+        return in_language(locale, self.description_zh, self.description_en)
 
     def deadline_passed(self, now: datetime | None = None) -> bool:
         return self.deadline is not None and self.deadline <= (now or utcnow())

@@ -269,3 +269,9 @@ def units(text: str) -> list[tuple[str, int, int, bool]]:
             for key in query_units(piece):
                 out.append((key, start, end, False))
     return out
+
+
+def in_language(locale: str, chinese: str | None, english: str | None) -> str:
+    """A text kept in Chinese and English, in the reader's language, else the other one."""
+    first, second = (english, chinese) if locale == "en" else (chinese, english)
+    return first or second or ""

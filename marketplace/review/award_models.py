@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.accounts.models import User, enum_column
 from marketplace.bids.models import Bid
 from marketplace.challenges.models import Challenge
+from marketplace.core.text import in_language
 from marketplace.core.types import UTCDateTime, utcnow, version_column
 from marketplace.core.uploads import StoredFileColumns
 from marketplace.extensions import db
@@ -79,8 +80,7 @@ class Decision(db.Model):
         return self.publicity_ends_at is not None and self.publicity_ends_at <= (now or utcnow())
 
     def rationale_for(self, locale: str) -> str:
-        return (self.rationale_en or self.rationale) if locale == "en" else (
-            self.rationale or self.rationale_en or "")
+        return in_language(locale, self.rationale, self.rationale_en)
 
     def is_public(self) -> bool:
         return self.status in (DecisionStatus.publicity, DecisionStatus.final)
@@ -151,8 +151,7 @@ class Objection(db.Model):
     )
 
     def resolution_for(self, locale: str) -> str:
-        return (self.resolution_en or self.resolution or "") if locale == "en" else (
-            self.resolution or self.resolution_en or "")
+        return in_language(locale, self.resolution, self.resolution_en)
 
     def can_resolve(self, user) -> bool:
         return getattr(user, "is_admin", False) and self.status == ObjectionStatus.open

@@ -1,5 +1,7 @@
 """At 390 px no page of any journey is wider than the phone (users' defects issue: the score
 sheet and the row editors overflowed), in both languages."""
+from contextlib import contextmanager
+
 import pytest
 from sqlalchemy import select
 
@@ -77,93 +79,89 @@ SMALL_TARGETS = """() => Array.from(document.querySelectorAll(
                         + ' ' + Math.round(el.getBoundingClientRect().height))"""
 
 
+@contextmanager
+def phone(browser, live_server, who=None, lang=None):
+    """A 390 px browser page, signed in as `who` (or a visitor), in `lang` if given."""
+    context = browser.new_context(base_url=live_server, viewport=PHONE)
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, who, lang)
+        yield page
+    finally:
+        context.close()
+
+
+def sign_in(page, live_server, who, lang=None) -> None:
+    if who:
+        log_in(page, who)               # a clean session: the language cookie goes too
+    if lang:
+        page.context.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
+
+
+def fits_the_phone(page, selector) -> bool:
+    box = page.locator(selector).bounding_box()
+    return box is not None and box["x"] + box["width"] <= PHONE["width"]
+
+
 def test_no_page_of_any_journey_is_wider_than_a_phone(app, browser, live_server, journey_data):
     too_wide, too_small = {}, {}
     for who, paths in _pages(journey_data):
         for lang in ("zh", "en"):
-            context = browser.new_context(base_url=live_server, viewport=PHONE)
-            context.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
-            page = context.new_page()
-            if who:
-                log_in(page, who)
-                context.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
-            for path in paths:
-                width = _width(page, path)
-                if width > PHONE["width"]:
-                    too_wide[f"{lang} {path}"] = width
-                small = page.evaluate(SMALL_TARGETS)
-                if small:
-                    too_small[f"{lang} {path}"] = small
-            context.close()
+            with phone(browser, live_server, who, lang) as page:
+                for path in paths:
+                    width = _width(page, path)
+                    if width > PHONE["width"]:
+                        too_wide[f"{lang} {path}"] = width
+                    small = page.evaluate(SMALL_TARGETS)
+                    if small:
+                        too_small[f"{lang} {path}"] = small
     assert not too_wide, too_wide
     assert not too_small, too_small
 
 
-
 def test_row_editors_keep_their_labels_on_a_phone(app, browser, live_server, journey_data):
     """Milestone, budget and indicator rows were stacked blank boxes at 390 px."""
-    context = browser.new_context(base_url=live_server, viewport=PHONE)
-    context.add_cookies([{"name": "lang", "value": "en", "url": live_server}])
-    page = context.new_page()
-    log_in(page, "solver@example.com")
-    context.add_cookies([{"name": "lang", "value": "en", "url": live_server}])
-    page.goto(f"/bids/{journey_data['open_bid']}/edit")
+    with phone(browser, live_server, "solver@example.com", "en") as page:
+        page.goto(f"/bids/{journey_data['open_bid']}/edit")
 
-    def label_before(selector):
-        return page.locator(selector).first.evaluate(
-            "el => getComputedStyle(el.closest('td'), '::before').content")
-    assert label_before("[name='milestones-0-name']") == '"Milestone"'
-    assert label_before("[name='budget-0-amount']") == '"Amount (10,000 CNY)"'
-    log_in(page, "owner@example.com")
-    context.add_cookies([{"name": "lang", "value": "en", "url": live_server}])
-    page.goto(f"/needs/{journey_data['draft']}/edit")
-    assert label_before("[name='indicators-0-target']") == '"Target value"'
-    context.close()
+        def label_before(selector):
+            return page.locator(selector).first.evaluate(
+                "el => getComputedStyle(el.closest('td'), '::before').content")
+        assert label_before("[name='milestones-0-name']") == '"Milestone"'
+        assert label_before("[name='budget-0-amount']") == '"Amount (10,000 CNY)"'
+        sign_in(page, live_server, "owner@example.com", "en")
+        page.goto(f"/needs/{journey_data['draft']}/edit")
+        assert label_before("[name='indicators-0-target']") == '"Target value"'
 
 
 def test_my_bids_actions_are_reachable_without_sideways_scrolling(app, browser, live_server,
                                                                  journey_data):
-    context = browser.new_context(base_url=live_server, viewport=PHONE)
-    page = context.new_page()
-    log_in(page, "solver@example.com")
-    page.goto("/my/bids")
-    link = page.locator(f"a[href='/bids/{journey_data['open_bid']}/edit']")
-    box = link.bounding_box()
-    assert box is not None and box["x"] + box["width"] <= PHONE["width"]
-    context.close()
+    with phone(browser, live_server, "solver@example.com") as page:
+        page.goto("/my/bids")
+        assert fits_the_phone(page, f"a[href='/bids/{journey_data['open_bid']}/edit']")
+
+
+def test_my_needs_actions_are_reachable_without_sideways_scrolling(app, browser, live_server,
+                                                                  journey_data):
+    with phone(browser, live_server, "owner@example.com") as page:
+        page.goto("/my/needs")
+        assert fits_the_phone(page, f"a[href='/needs/{journey_data['draft']}/edit']")
 
 
 def test_the_sticky_save_bar_leaves_room_for_the_field_scrolled_to(app, browser, live_server,
                                                                    journey_data):
-    context = browser.new_context(base_url=live_server, viewport=PHONE)
-    page = context.new_page()
-    log_in(page, "solver@example.com")
-    page.goto(f"/bids/{journey_data['open_bid']}/edit#f-milestones")
-    bar = page.locator(".sticky-actions").first.bounding_box()
-    padding = page.evaluate(
-        "parseFloat(getComputedStyle(document.documentElement).scrollPaddingBottom)")
-    assert bar is not None and padding >= bar["height"]
-    context.close()
+    with phone(browser, live_server, "solver@example.com") as page:
+        page.goto(f"/bids/{journey_data['open_bid']}/edit#f-milestones")
+        bar = page.locator(".sticky-actions").first.bounding_box()
+        padding = page.evaluate(
+            "parseFloat(getComputedStyle(document.documentElement).scrollPaddingBottom)")
+        assert bar is not None and padding >= bar["height"]
 
 
 def test_the_need_pages_side_card_scrolls_with_the_page_on_a_phone(app, browser, live_server,
                                                                   journey_data):
     """Pinned, the card covered the terms and their "I accept" button at 390 px."""
-    context = browser.new_context(base_url=live_server, viewport=PHONE)
-    page = context.new_page()
-    log_in(page, "solver@example.com")
-    page.goto(f"/needs/{journey_data['published']}")
-    assert page.locator(".need-side").evaluate("el => getComputedStyle(el).position") != "sticky"
-    context.close()
-
-
-def test_my_needs_actions_are_reachable_without_sideways_scrolling(app, browser, live_server,
-                                                                  journey_data):
-    context = browser.new_context(base_url=live_server, viewport=PHONE)
-    page = context.new_page()
-    log_in(page, "owner@example.com")
-    page.goto("/my/needs")
-    link = page.locator(f"a[href='/needs/{journey_data['draft']}/edit']")
-    box = link.bounding_box()
-    assert box is not None and box["x"] + box["width"] <= PHONE["width"]
-    context.close()
+    with phone(browser, live_server, "solver@example.com") as page:
+        page.goto(f"/needs/{journey_data['published']}")
+        assert page.locator(".need-side").evaluate(
+            "el => getComputedStyle(el).position") != "sticky"
