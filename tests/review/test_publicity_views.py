@@ -29,12 +29,17 @@ def proposed(app, scene) -> int:
         return decision.id
 
 
-def test_admin_decides_through_the_page(app, client, auth, scene):
+def scored_round(app, scene, label: str) -> tuple[int, int]:
+    """A round every reviewer has scored: its id and the entry id of bid `label`."""
     with app.test_request_context():
         review = open_with_panel(scene)
         score_all(review)
         db.session.commit()
-        round_id, winner = review.id, next(e.id for e in review.entries if e.label == "B")
+        return review.id, next(e.id for e in review.entries if e.label == label)
+
+
+def test_admin_decides_through_the_page(app, client, auth, scene):
+    round_id, winner = scored_round(app, scene, "B")
     auth.login("admin@example.com")
     assert client.get(f"/admin/review/rounds/{round_id}/decide").status_code == 200
     client.post(f"/admin/review/rounds/{round_id}/decide",
@@ -46,11 +51,7 @@ def test_admin_decides_through_the_page(app, client, auth, scene):
 
 
 def test_a_refused_decision_keeps_what_the_admin_typed_and_ticked(app, client, auth, scene):
-    with app.test_request_context():
-        review = open_with_panel(scene)
-        score_all(review)
-        db.session.commit()
-        round_id, winner = review.id, next(e.id for e in review.entries if e.label == "B")
+    round_id, winner = scored_round(app, scene, "B")
     auth.login("admin@example.com")
     rationale = "B 方案在关键指标上全面领先，建议授予。"
     # no award with a winner ticked: refused by the rules, not by the form
@@ -157,11 +158,7 @@ def test_round_page_shows_ranking_and_flags(app, client, auth, scene):
 
 
 def test_reasons_and_answers_in_the_readers_language(app, client, auth, scene, people):
-    with app.test_request_context():
-        review = open_with_panel(scene)
-        score_all(review)
-        db.session.commit()
-        round_id, winner = review.id, next(e.id for e in review.entries if e.label == "A")
+    round_id, winner = scored_round(app, scene, "A")
     auth.login("admin@example.com")
     client.post(f"/admin/review/rounds/{round_id}/decide", data={
         "outcome": "award", "winner": str(winner), "rationale": "A 方案综合得分最高。",
