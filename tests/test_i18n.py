@@ -32,6 +32,23 @@ def test_every_message_in_the_source_has_a_chinese_translation():
     assert untranslated == [], "run `make translations-update` and translate these"
 
 
+def test_one_word_for_each_term_in_chinese():
+    """The same thing is called the same everywhere: an organisation is 单位 (never 机构 on
+    one page and 单位 on the next); the program office is 科技局."""
+    with open(CATALOG, "rb") as handle:
+        catalog = read_po(handle)
+    mixed = []
+    for entry in catalog:
+        source = entry.id[0] if isinstance(entry.id, tuple) else entry.id
+        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        text = " ".join(s for s in strings if s)
+        if "organisation" in source.lower() and "机构" in text:
+            mixed.append(source)
+        if "program office" in source.lower() and "科技局" not in text:
+            mixed.append(source)
+    assert mixed == []
+
+
 def test_chinese_is_the_default(client, app, tmp_path, monkeypatch):
     from marketplace.config import build_config
     monkeypatch.setitem(app.config, "BABEL_DEFAULT_LOCALE",

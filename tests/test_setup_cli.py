@@ -48,6 +48,32 @@ def test_setup_demo_loads_a_realistic_data_set_once(runner, app):
         assert db.session.scalar(select(func.count(Challenge.id))) == count
 
 
+def test_the_demo_round_it_prints_is_there_and_under_way(runner, app):
+    """What `setup --demo` says about its review round is what reviewers and admins find."""
+    from marketplace.audit.models import AuditEntry
+    from marketplace.review.models import RoundStatus
+    from marketplace.review.operations import current_round
+    from marketplace.review.queries import my_assignments
+    result = runner.invoke(args=["setup", "--demo"])
+    assert result.exit_code == 0, result.output
+    assert "Review round on SZ-2025-005: 3 bids in scoring" in result.output
+    with app.test_request_context():
+        need = db.session.scalar(select(Challenge).where(Challenge.ref == "SZ-2025-005"))
+        review = current_round(need)
+        assert need.status == NeedStatus.under_review and review.status == RoundStatus.scoring
+        assert len(review.eligible_entries) == 3 and len(review.active_assignments) == 6
+        submitted = {a.reviewer.email: sum(1 for s in a.sheets if s.submitted)
+                     for a in review.active_assignments}
+        assert submitted.pop("reviewer@demo.example") == 0
+        assert set(submitted.values()) == {3}
+        last = db.session.scalar(select(User).where(User.email == "reviewer@demo.example"))
+        assert [a.round_id for a in my_assignments(last)] == [review.id]
+        actions = Counter(db.session.scalars(select(AuditEntry.action).where(
+            AuditEntry.challenge_id == need.id)))
+        assert actions["review.open"] == 1 and actions["formal_check"] == 3
+        assert actions["assignment.create"] == 6 and actions["score.submit"] == 15
+
+
 def test_setup_without_demo_leaves_the_database_empty(runner, app):
     result = runner.invoke(args=["setup"])
     assert result.exit_code == 0, result.output

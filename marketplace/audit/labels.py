@@ -1,9 +1,25 @@
 """The audit log in words: what each recorded action means, and its details readable
-(lists joined, yes/no, no Python representations)."""
+(named fields, lists joined, yes/no, people by name, times in the program's zone, no internal
+record numbers and no Python representations).
+
+The entries keep exactly what was recorded (the hash covers it); only the page reads it out.
+Domains that record entries register how to read their own fields with `detail_formatter`,
+so this module depends on no domain above accounts.
+"""
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
+from flask import g
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from marketplace.accounts.models import Organisation, User
+from marketplace.core.timefmt import format_in_zone, program_zone
+from marketplace.extensions import db
 
 ACTION_LABELS = {
     "assignment.create": _l("Reviewer assigned"),
@@ -49,3 +65,90 @@ def readable(value) -> str:
     if isinstance(value, dict):
         return "; ".join(f"{key}: {readable(item)}" for key, item in value.items())
     return str(value)
+
+
+DETAIL_LABELS = {
+    "blind": _l("Blind review"), "bid": _l("Bid"), "bids": _l("Bids"),
+    "closed_bids": _l("Earlier bids closed"), "criteria": _l("Criteria"),
+    "deadline": _l("New bid deadline"), "eligible": _l("Eligible"), "files": _l("Files"),
+    "kind": _l("Kind"), "label": _l("Bid"), "milestones": _l("Milestones"),
+    "min_panel": _l("Smallest panel"), "note": _l("Owner’s note"),
+    "organisation_id": _l("Organisation"), "outcome": _l("Outcome"), "panel": _l("Panel"),
+    "person": _l("Person"), "publicity_days": _l("Publicity (days)"),
+    "publicity_ends_at": _l("Publicity ends"), "rationale": _l("Rationale"),
+    "reason": _l("Reason"), "report": _l("Report"), "resolution": _l("Resolution"),
+    "reviewer": _l("Reviewer"), "reviewers": _l("Reviewers"), "round": _l("Round"),
+    "scores": _l("Scores"), "shortlist": _l("Shortlist"), "status": _l("Status"),
+    "text": _l("Details"), "total": _l("Weighted total"), "upheld": _l("Upheld"),
+    "winners": _l("Winners"),
+}
+# internal record numbers: kept in the entry (and the CSV export), not read out on the page
+HIDDEN_DETAILS = {"bid_id", "decision_id", "objection_id", "winner_bid_ids"}
+
+_formatters: dict[str, Callable[[object], str]] = {}
+
+
+def detail_formatter(*keys: str):
+    """Register how a recorded field reads (e.g. the review package's criterion scores)."""
+    def register(function: Callable[[object], str]):
+        for key in keys:
+            _formatters[key] = function
+        return function
+    return register
+
+
+def details(data: dict) -> list[tuple[str, str]]:
+    """An entry's recorded fields as (label, text) pairs, in the order recorded."""
+    return [(str(DETAIL_LABELS.get(key, key)), _formatters.get(key, readable)(value))
+            for key, value in (data or {}).items() if key not in HIDDEN_DETAILS]
+
+
+def person(email: str | None) -> str:
+    """A recorded e-mail address as the person's name (the address when nobody has it now)."""
+    if not email or email == "system":
+        return str(_("System"))
+    cache = g.setdefault("audit_people", {})
+    if email not in cache:
+        user = db.session.scalar(select(User).where(User.email == email))
+        cache[email] = user.name if user is not None else email
+    return cache[email]
+
+
+@detail_formatter("reviewer")
+def _person(value) -> str:
+    return person(value) if value else "—"
+
+
+@detail_formatter("panel", "reviewers")
+def _people(value) -> str:
+    return ", ".join(person(email) for email in value or []) or "—"
+
+
+@detail_formatter("publicity_ends_at", "deadline")
+def _time(value) -> str:
+    try:
+        return format_in_zone(datetime.fromisoformat(value), program_zone())
+    except (TypeError, ValueError):
+        return readable(value)
+
+
+@detail_formatter("closed_bids")
+def _count(value) -> str:
+    return str(len(value)) if isinstance(value, list) else readable(value)
+
+
+@detail_formatter("files")
+def _files(value) -> str:
+    return ", ".join(str(item[0]) if isinstance(item, list) and item else str(item)
+                     for item in value or []) or "—"
+
+
+@detail_formatter("bids")
+def _bid_labels(value) -> str:
+    return ", ".join(sorted(value)) if isinstance(value, dict) else readable(value)
+
+
+@detail_formatter("organisation_id")
+def _organisation(value) -> str:
+    org = db.session.get(Organisation, value) if isinstance(value, int) else None
+    return org.display_name(str(get_locale())) if org is not None else "—"

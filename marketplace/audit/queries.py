@@ -20,7 +20,7 @@ def entries(need_id: int | None = None, action: str | None = None):
     if need_id is not None:
         query = query.where(AuditEntry.challenge_id == need_id)
     if action:
-        query = query.where(AuditEntry.action.startswith(action))
+        query = query.where(AuditEntry.action == action)
     return query
 
 

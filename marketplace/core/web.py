@@ -48,7 +48,6 @@ def init_app(app: Flask) -> None:
     app.after_request(_commit_and_secure)
     app.teardown_request(_rollback_on_error)
     app.jinja_env.filters["markdown"] = render_markdown
-    app.jinja_env.filters["money_wan"] = format_money_wan
     app.jinja_env.filters["amount_wan"] = format_amount_text
     app.jinja_env.filters["budget"] = format_budget
     app.jinja_env.filters["comparator_symbol"] = comparator_symbol
@@ -139,10 +138,11 @@ def format_money_wan(value: Decimal | None) -> str:
 
 
 def format_amount_text(text) -> str:
-    """An amount stored as typed ("5000", "3000.50") in the same format as totals (5,000,
-    3,000.5); text that is not a number is shown as it is."""
+    """An amount in 万元 stored as typed ("5000", "3000.50"), shown as every other amount on
+    the page (format_budget: "5,000 万元", "CNY 50 million"); text that is not a number is
+    shown as it is."""
     try:
-        return format_money_wan(Decimal(str(text).replace(",", "")))
+        return format_budget(Decimal(str(text).replace(",", "")))
     except (ArithmeticError, ValueError):
         return "" if text is None else str(text)
 
@@ -166,9 +166,15 @@ def format_budget(value: Decimal | None, locale: str | None = None) -> str:
         return f"{format_money_wan(value)}\u00a0万元"
     yuan = Decimal(value) * 10_000
     for size, word in ((Decimal(10) ** 9, "billion"), (Decimal(10) ** 6, "million")):
-        if yuan >= size:
-            return f"CNY {format_money_wan(yuan / size)} {word}"
-    return f"CNY {yuan:,.0f}"
+        if yuan >= size:   # exact: 3,000.5 万元 is CNY 30.005 million, never "30 million"
+            return f"CNY {_exact(yuan / size)} {word}"
+    return f"CNY {_exact(yuan)}"
+
+
+def _exact(value: Decimal) -> str:
+    """With thousands separators and every decimal that is there (none that is not)."""
+    text = f"{value.normalize():,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _template_context() -> dict:

@@ -158,12 +158,14 @@ def print_logins() -> None:
 
 def _print_review_round_logins() -> None:
     """Who runs the demo review round: the closed need's owner and the extra reviewers."""
-    from marketplace.review.demo import REVIEW_NEED_REF, REVIEWERS
+    from marketplace.review.demo import LAST_REVIEWER, REVIEW_NEED_REF, REVIEWERS
     need = db.session.scalar(select(Challenge).where(Challenge.ref == REVIEW_NEED_REF))
     if need is None:
         return
     owner = db.session.scalar(select(User).where(User.id == need.created_by_id))
-    click.echo(f"  Review round on {REVIEW_NEED_REF} (bidding closed, 3 bids):")
+    click.echo(f"  Review round on {REVIEW_NEED_REF}: 3 bids in scoring, {len(REVIEWERS)} of "
+               f"{len(REVIEWERS) + 1} reviewers have submitted:")
+    click.echo(f"  {'still to score 3 bids':<26} {LAST_REVIEWER}")
+    click.echo(f"  {'submitted their sheets':<26} " + ", ".join(r[0] for r in REVIEWERS))
     if owner is not None:
         click.echo(f"  {'its need owner':<26} {owner.email}")
-    click.echo(f"  {'more reviewers':<26} " + ", ".join(r[0] for r in REVIEWERS))

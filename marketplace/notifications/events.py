@@ -74,6 +74,13 @@ def describe(kind: NotificationKind, params: dict, locale: str) -> str:
         NotificationKind.bid_ineligible: lambda: _(
             "Your bid on “%(need)s” did not pass the formal check and is not scored.",
             need=need),
+        NotificationKind.review_opened: lambda: _(
+            "The program office has opened the review of “%(need)s”: your bid is in the formal "
+            "check (completeness and eligibility) before the expert panel scores it.",
+            need=need),
+        NotificationKind.bid_eligible: lambda: _(
+            "Your bid on “%(need)s” passed the formal check; the expert panel scores it next. "
+            "You will be told of the decision.", need=need),
         NotificationKind.award_final: lambda: {
             "won": lambda: _("The award on “%(need)s” is final: your team is selected.",
                              need=need),
@@ -297,6 +304,20 @@ def bid_ineligible(entry) -> None:
     need = entry.round.challenge
     notify(team_users(entry.bid.organisation_id), NotificationKind.bid_ineligible, need,
            page_path("bids.view", bid_id=entry.bid_id), reason=entry.formal_reason)
+
+
+def review_opened(review) -> None:
+    """Review has opened: every team in the round learns that its bid is being checked."""
+    need = review.challenge
+    for entry in review.entries:
+        notify(team_users(entry.bid.organisation_id), NotificationKind.review_opened, need,
+               page_path("bids.view", bid_id=entry.bid_id))
+
+
+def bid_eligible(entry) -> None:
+    """The formal check passed a bid: its team learns that the panel scores it next."""
+    notify(team_users(entry.bid.organisation_id), NotificationKind.bid_eligible,
+           entry.round.challenge, page_path("bids.view", bid_id=entry.bid_id))
 
 
 def award_final(decision) -> None:

@@ -35,6 +35,9 @@ class NotificationKind(str, enum.Enum):
     bid_ineligible = "bid_ineligible"
     award_final = "award_final"
     need_republished = "need_republished"
+    # the review's progress, told to the teams that bid
+    review_opened = "review_opened"
+    bid_eligible = "bid_eligible"
 
 
 class EmailStatus(str, enum.Enum):

@@ -1,9 +1,14 @@
-"""Demo data for a complete review round: six reviewers and, on the closed demo need
+"""Demo data for a review round under way: six reviewers and, on the closed demo need
 SZ-2025-005 (hollow-core fibre), three submitted bids from the demo universities and
 institutes. Called at the end of marketplace.demo.loader.load_demo.
 
 Bids are written as rows (bidding on the need has already closed, so the bids package's
 submit operation would rightly refuse them), in exactly the shape a submission snapshot has.
+The round itself is run by the review package's own operations, as the program officer
+would run it (so the audit log, notifications and waiting lists are what they would be):
+review opened, every bid passes the formal check, the six reviewers are on the panel, scoring
+has started and five of them have submitted their sheets. reviewer@demo.example still has
+three sheets to score; once submitted, the admin can propose the decision.
 """
 from __future__ import annotations
 
@@ -47,6 +52,30 @@ BIDS = [
 ]
 
 
+LAST_REVIEWER = "reviewer@demo.example"  # the one whose sheets are left to score
+
+# per reviewer (in REVIEWERS' order), per bid (in BIDS' order): scores of the five criteria
+# of the default rubric (technical approach, team, indicators, budget, schedule)
+SCORES = [
+    [(82, 85, 80, 75, 78), (88, 84, 86, 80, 82), (79, 80, 84, 72, 76)],
+    [(78, 80, 76, 80, 74), (85, 86, 84, 78, 80), (83, 78, 88, 70, 78)],
+    [(80, 82, 78, 76, 80), (90, 85, 88, 82, 84), (76, 79, 85, 74, 72)],
+    [(84, 83, 79, 78, 76), (86, 88, 85, 79, 83), (81, 77, 86, 73, 75)],
+    [(77, 81, 75, 79, 77), (87, 83, 87, 81, 81), (80, 82, 83, 71, 79)],
+]
+COMMENTS = {
+    "lihu-tech": ("方案成熟，拉丝工艺可行；损耗承诺恰在指标上，余量不足。",
+                  "A sound approach with a working draw process; the loss commitment sits "
+                  "exactly on the target, with no margin."),
+    "straits-iam": ("嵌套反谐振结构与气压控制经验充分，里程碑安排合理。",
+                    "Strong experience with nested anti-resonant fibres and pressure "
+                    "control; a sensible milestone plan."),
+    "northbridge-uni": ("机器人堆叠预制棒有新意，但弯曲损耗方案论证不足，预算偏高。",
+                        "The robot-stacked preform is original, but the bend-loss plan is "
+                        "thinly argued and the budget is high."),
+}
+
+
 def load_review_demo() -> int:
     need = db.session.scalar(select(Challenge).where(Challenge.ref == REVIEW_NEED_REF))
     if need is None:
@@ -55,7 +84,31 @@ def load_review_demo() -> int:
     for org_key, login, members, committed, plan, budget in BIDS:
         _bid(need, org_key, login, members, committed, plan, Decimal(budget))
     db.session.flush()
+    _run_round(need)
     return len(BIDS)
+
+
+def _run_round(need: Challenge) -> None:
+    """Open the round and take it as far as a real panel would have by now."""
+    from marketplace.review.operations import assign, formal_check, open_review, start_scoring
+    from marketplace.review.scoring import ScoreInput, save_sheet
+    admin = db.session.scalar(select(User).where(User.email == "admin@demo.example"))
+    review = open_review(need, admin)
+    for entry in review.entries:
+        formal_check(entry, admin, True, None)
+    emails = [LAST_REVIEWER] + [r[0] for r in REVIEWERS]
+    panel = {email: assign(review, db.session.scalar(select(User).where(User.email == email)),
+                           admin) for email in emails}
+    start_scoring(review, admin)
+    by_org = {entry.bid.organisation_id: entry for entry in review.entries}
+    for (email, *_rest), scores in zip(REVIEWERS, SCORES):
+        assignment = panel[email]
+        for (org_key, *_bid_rest), values in zip(BIDS, scores):
+            entry = by_org[_organisation(org_key).id]
+            zh, en = COMMENTS[org_key]
+            inputs = {c.id: ScoreInput(str(v), f"{zh}\n{en}" if c.comment_required else "")
+                      for c, v in zip(review.criteria, values)}
+            save_sheet(assignment, entry, assignment.reviewer, inputs, None, submit=True)
 
 
 def _reviewers(need: Challenge) -> None:

@@ -146,6 +146,7 @@ def open_review(need: Challenge, actor, *, blind: bool = True,
     record("review.open", actor, need=need, subject=review,
            data={"round": review.number, "blind": blind, "min_panel": min_panel,
                  "bids": {e.label: e.bid_id for e in review.entries}})
+    events.review_opened(review)
     return review
 
 
@@ -216,6 +217,7 @@ def formal_check(entry: RoundBid, actor, eligible: bool, reason: str | None) -> 
     reason = (reason or "").strip() or None
     if not eligible and not reason:
         raise ReviewRefused(_l("Give the reasons why the bid is not eligible."))
+    before = entry.eligible
     entry.eligible, entry.formal_reason = eligible, reason
     entry.checked_by_id, entry.checked_at = actor.id, utcnow()
     db.session.flush()
@@ -223,7 +225,9 @@ def formal_check(entry: RoundBid, actor, eligible: bool, reason: str | None) -> 
            data={"label": entry.label, "bid_id": entry.bid_id, "eligible": eligible,
                  "reason": reason})
     if not eligible:
-        events.bid_ineligible(entry)
+        events.bid_ineligible(entry)       # told again when the reason changes
+    elif before is not True:
+        events.bid_eligible(entry)
 
 
 def start_scoring(review: ReviewRound, actor) -> None:

@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from flask_babel import pgettext
 from openpyxl import Workbook
 
 from marketplace.core.spreadsheets import SafeCsvWriter, append_row
+from marketplace.core.timefmt import format_in_zone, program_zone
 
-from .aggregation import quantize
+from .aggregation import TRIM_FROM, quantize
 from .award_models import Decision
-from .labels import ASSIGNMENT_STATUS_LABELS, DECISION_STATUS_LABELS, sheet_label
+from .labels import ASSIGNMENT_STATUS_LABELS, DECISION_STATUS_LABELS, outcome_label, sheet_label
 from .models import ReviewRound
 from .queries import Results, latest_decision, results
 
@@ -29,6 +29,27 @@ class Report:
     @property
     def criteria(self):
         return self.review.criteria
+
+    @property
+    def sheet_counts(self) -> tuple[int, int]:
+        """(sheets submitted, sheets the round needs) by the reviewers now on the panel."""
+        entries, panel = self.review.eligible_entries, self.review.active_assignments
+        done = sum(1 for a in panel for e in entries
+                   if (sheet := a.sheet_for(e)) is not None and sheet.submitted)
+        return done, len(entries) * len(panel)
+
+    @property
+    def provisional(self) -> bool:
+        return not self.results.complete
+
+    def status_line(self) -> str:
+        """Said first on the page and in every file: a ranking from some sheets only may
+        still change, and nobody should mistake it for the panel's result."""
+        done, needed = self.sheet_counts
+        if self.provisional:
+            return _("PROVISIONAL: %(done)s of %(needed)s score sheets submitted; the ranking "
+                     "may still change.", done=done, needed=needed)
+        return _("Complete: all %(needed)s score sheets submitted.", needed=needed)
 
     def team(self, entry) -> str:
         return entry.bid.organisation.display_name(self.locale)
@@ -50,7 +71,7 @@ class Report:
 
     @property
     def panel_header(self) -> list[str]:
-        return [_("Reviewer"), _("Organisation"), _("Status"), _("Assigned (UTC)"),
+        return [_("Reviewer"), _("Organisation"), _("Status"), _("Assigned"),
                 _("Reasons for recusal")]
 
     def panel_rows(self) -> list[list]:
@@ -58,7 +79,7 @@ class Report:
         return [[a.reviewer.name,
                  a.reviewer.organisation.display_name(self.locale) if a.reviewer.organisation
                  else "", str(ASSIGNMENT_STATUS_LABELS[a.status]),
-                 a.assigned_at.isoformat(timespec="minutes") if a.assigned_at else "",
+                 format_in_zone(a.assigned_at, program_zone()),
                  a.recusal_reason or ""]
                 for a in self.review.assignments]
 
@@ -92,9 +113,21 @@ class Report:
 
     @property
     def ranking_header(self) -> list[str]:
-        return [_("Rank"), _("Bid"), _("Team"), _("Reviewers"),
-                _("Panel score (trimmed mean)"), _("Mean"), _("Median"),
+        return [_("Rank"), _("Bid"), _("Team"), _("Reviewers"), self.panel_score_heading,
+                _("Mean"), _("Median"),
                 _("Standard deviation"), _("Spread"), _("Flag"), _("Tied")]
+
+    @property
+    def panel_score_heading(self) -> str:
+        """Says how the panel score was computed: the highest and lowest totals are left out
+        only where a bid has TRIM_FROM or more reviewers."""
+        counts = {item.count >= TRIM_FROM for item in self.results.ranking if item.count}
+        if counts == {True}:
+            return _("Panel score (mean without the highest and lowest)")
+        if counts == {True, False}:
+            return _("Panel score (mean; without the highest and lowest where %(n)s or more "
+                     "reviewers scored)", n=TRIM_FROM)
+        return _("Panel score (mean)")
 
     @property
     def excluded_header(self) -> list[str]:
@@ -117,14 +150,11 @@ class Report:
         if self.decision is None:
             return [[_("Decision"), _("None yet")]]
         d = self.decision
-        outcome = {"award": pgettext("decision outcome", "Winners selected"),
-                   "no_award": _("No award")}[d.outcome.value]
-        return [[_("Decision"), outcome], [_("Status"), str(DECISION_STATUS_LABELS[d.status])],
+        return [[_("Decision"), outcome_label(d.outcome)], [_("Status"), str(DECISION_STATUS_LABELS[d.status])],
                 [_("Winners"), ", ".join(w.bid.organisation.display_name(self.locale)
                                          for w in d.winners)],
                 [_("Rationale"), d.rationale_for(self.locale)],
-                [_("Publicity ends (UTC)"), d.publicity_ends_at.isoformat(timespec="minutes")
-                 if d.publicity_ends_at else ""]]
+                [_("Publicity ends"), format_in_zone(d.publicity_ends_at, program_zone())]]
 
 
 def _text(value) -> Decimal | str:
@@ -145,6 +175,7 @@ def to_csv(report: Report) -> str:
     writer = SafeCsvWriter(buffer)
     writer.writerow([_("Review report: %(ref)s, round %(n)s", ref=report.review.challenge.ref,
                        n=report.review.number)])
+    writer.writerow([report.status_line()])
     writer.writerow(report.score_header())
     writer.writerows(report.score_rows())
     writer.writerow([])
@@ -166,13 +197,21 @@ def to_csv(report: Report) -> str:
 
 def to_xlsx(report: Report) -> bytes:
     book = Workbook()
-    scores = book.active
-    scores.title = _("Scores")
+    summary = book.active
+    summary.title = _("Report")
+    append_row(summary, [_("Review report: %(ref)s, round %(n)s", ref=report.review.challenge.ref,
+                           n=report.review.number)])
+    append_row(summary, [report.status_line()])
+    summary.column_dimensions["A"].width = 90
+    scores = book.create_sheet(_("Scores"))
     for row in [report.score_header(), *report.score_rows()]:
         append_row(scores, row)
     ranking = book.create_sheet(_("Ranking"))
     for row in [report.ranking_header, *report.ranking_rows()]:
         append_row(ranking, row)
+    if report.provisional:
+        append_row(ranking, [])
+        append_row(ranking, [report.status_line()])
     excluded = book.create_sheet(_("Formal check"))
     for row in [report.excluded_header, *report.excluded_rows()]:
         append_row(excluded, row)

@@ -137,10 +137,16 @@ def formal_check(entry_id: int):
         form_errors(form)
         return redirect(target)
     try:
-        operations.formal_check(entry, current_user, form.eligible.data == "yes",
-                                form.reason.data)
+        eligible = form.eligible.data == "yes"
+        operations.formal_check(entry, current_user, eligible, form.reason.data)
     except ReviewRefused as error:
         return refused(error, target)
+    if eligible:
+        flash(_("Formal check of bid %(label)s recorded: eligible.", label=entry.label),
+              "success")
+    else:
+        flash(_("Formal check of bid %(label)s recorded: not eligible. The team has been told "
+                "why.", label=entry.label), "success")
     return redirect(target)
 
 
@@ -182,6 +188,7 @@ def remove_assignment(assignment_id: int):
         operations.remove_assignment(assignment, current_user)
     except ReviewRefused as error:
         return refused(error, target)
+    flash(_("%(name)s was removed from the panel.", name=assignment.reviewer.name), "success")
     return redirect(target)
 
 

@@ -36,6 +36,9 @@
     document.querySelectorAll("[data-your-time][hidden]").forEach(function (el) {
       if (el.getAttribute("data-program-zone") !== zone) { el.hidden = false; }
     });
+    document.querySelectorAll("[data-viewer-zone]").forEach(function (el) {
+      el.textContent = zone;   // the footer names the zone the times are now shown in
+    });
   });
 
   document.addEventListener("DOMContentLoaded", function () {

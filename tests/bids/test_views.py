@@ -1,6 +1,6 @@
 """The bid form through the browser's eyes: drafts never lost, late bids refused, profile."""
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
@@ -235,6 +235,36 @@ def test_budget_amounts_and_total_share_one_number_format(app, client, auth):
     a = arena(app)
     bid_id = submitted(app, a)               # items 8000 and 3000.50
     auth.login("solver@example.com")
+    client.set_cookie("lang", "zh")
     page = client.get(f"/bids/{bid_id}").get_data(as_text=True)
-    assert ">8,000<" in page and ">3,000.5<" in page and "11,000.5" in page
-    assert ">8000<" not in page
+    assert ">8,000\u00a0万元<" in page and ">3,000.5\u00a0万元<" in page
+    assert ">11,000.5\u00a0万元<" in page and ">8000<" not in page
+    # in English every amount on the page (items, total, the list of versions) reads alike
+    client.set_cookie("lang", "en")
+    page = client.get(f"/bids/{bid_id}").get_data(as_text=True)
+    assert ">CNY 80 million<" in page and ">CNY 30.005 million<" in page
+    assert ">CNY 110.005 million<" in page and "CNY 110.005 million</li>" in page
+    assert ">8,000<" not in page and ">11,000.5<" not in page
+
+
+def test_deadlines_read_in_beijing_time_and_the_readers_zone_alike_everywhere(app, client,
+                                                                              auth):
+    """My bids, My needs and the need page say a deadline the same way: Beijing time first,
+    then the reader's own zone when it differs."""
+    a = arena(app)
+    start(app, a)
+    set_deadline(app, a.need_id, datetime(2031, 3, 1, 9, 0, tzinfo=timezone.utc))
+    beijing, amsterdam = "2031-03-01 17:00 UTC+08:00", "2031-03-01 10:00 UTC+01:00"
+    client.set_cookie("tz", "Europe/Amsterdam")
+    for who, url in (("solver@example.com", "/my/bids"), ("owner@example.com", "/my/needs"),
+                     ("solver@example.com", f"/needs/{a.need_id}")):
+        auth.login(who)
+        page = client.get(url).get_data(as_text=True)
+        assert beijing in page and amsterdam in page, url
+        assert page.index(beijing) < page.index(amsterdam), url
+        auth.logout()
+    client.set_cookie("tz", "Asia/Shanghai")                # one zone: said once
+    auth.login("solver@example.com")
+    page = client.get("/my/bids").get_data(as_text=True)
+    assert "data-your-time" in page and page.split("data-your-time")[1].split(">")[0].count(
+        "hidden") == 1

@@ -1,5 +1,6 @@
 """Needs through the browser's eyes: drafting, screening, permissions, safe rendering."""
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -473,9 +474,17 @@ def test_requirements_terms_and_confidential_details_in_the_readers_language(
     page = client.get(f"/needs/{need_id}").get_data(as_text=True)
     assert "GaN epitaxy in volume" in page and "Yield now 62%" in page
     assert "具有氮化镓外延量产经验" not in page and "当前良率" not in page
+    assert "Results as agreed" in page                     # terms stay in view once accepted
     client.set_cookie("lang", "zh")
     page = client.get(f"/needs/{need_id}").get_data(as_text=True)
     assert "具有氮化镓外延量产经验" in page and "当前良率 62%" in page
+    assert "成果归属按协议" in page
+    # the owner, the admin and a visitor read the further terms too
+    for who in ("owner@example.com", "admin@example.com", None):
+        auth.logout()
+        if who:
+            auth.login(who)
+        assert "成果归属按协议" in client.get(f"/needs/{need_id}").get_data(as_text=True), who
     # a need with only one language shows it in both
     other = make(app, people.owner_id, NeedStatus.published, people.admin_id,
                  requirements="仅中文要求", requirements_en=None)
@@ -506,3 +515,20 @@ def test_return_reasons_keep_their_line_breaks_and_my_needs_shows_units(client, 
     assert '<span class="pre-line">1. 补充测试方法\n2. 说明预算构成</span>' in page
     client.set_cookie("lang", "zh")
     assert "12,000\u00a0万元" in client.get("/my/needs").get_data(as_text=True)
+
+
+def test_examples_in_empty_fields_say_they_are_examples(client, auth, people, app):
+    """A placeholder such as "650" or "V" reads as a value already typed in: every one on the
+    need form (and the audit filter) starts with "e.g." / "例如"."""
+    need_id = make(app, people.owner_id)
+    for lang, prefix in (("en", "e.g. "), ("zh", "例如")):
+        client.set_cookie("lang", lang)
+        auth.login("owner@example.com")
+        pages = [client.get(f"/needs/{need_id}/edit").get_data(as_text=True)]
+        auth.logout()
+        auth.login("admin@example.com")
+        pages.append(client.get("/admin/audit/").get_data(as_text=True))
+        auth.logout()
+        placeholders = [p for page in pages for p in re.findall(r'placeholder="([^"]*)"', page)]
+        assert len(placeholders) >= 5
+        assert all(p.startswith(prefix) for p in placeholders), placeholders

@@ -46,6 +46,7 @@ def score_every_bid(page, email, outlier=False):
         for field in page.locator("textarea[name^='comment-']").all():
             field.fill("评分依据充分 / well argued")
         assert page.locator("input[name^='score-']").count() == 5
+        page.click("[data-submit-sheet-open]")     # submitting locks: asked first
         page.click("[data-submit-sheet]")
         page.wait_for_selector("[data-own-total]")
 

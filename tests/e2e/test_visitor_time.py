@@ -25,6 +25,7 @@ def test_first_page_shows_the_deadline_in_the_browsers_zone(app, browser_page, p
     your_time.wait_for(state="visible")
     assert re.search(r"2099-01-15 10:30 UTC\+01:00", your_time.inner_text())
     assert "2099-01-15 17:30 UTC+08:00" in page.locator(".keyfacts").inner_text()
+    assert page.locator("[data-viewer-zone]").inner_text() == "Europe/Berlin"   # the footer too
     # the next request tells the server the zone (a cookie), for pages without the script
     assert "tz=Europe/Berlin" in "; ".join(f"{c['name']}={c['value']}"
                                            for c in page.context.cookies())

@@ -253,3 +253,34 @@ def test_no_reminder_before_scoring_starts(app, client, auth, scene):
     with app.app_context():
         assert db.session.scalar(select(func.count(Notification.id)).where(
             Notification.kind == NotificationKind.review_reminder)) == 0
+
+
+def test_teams_follow_their_bid_through_the_opening_and_the_formal_check(app, client, auth,
+                                                                         scene):
+    """Opening review tells every bidding team its bid is in the formal check; passing it
+    tells the team the panel scores next, once (recording the same verdict again does not)."""
+    since = last_email_id(app)
+    auth.login("admin@example.com")
+    client.post(f"/admin/review/needs/{scene.need_id}/open",
+                data={"blind": "y", "min_panel": "5", "spread_threshold": "20"})
+    auth.logout()
+    told(app, client, auth, NotificationKind.review_opened, scene.team_user_ids, since)
+    with app.app_context():
+        from marketplace.review.operations import current_round
+        from marketplace.challenges.models import Challenge
+        review = current_round(db.session.get(Challenge, scene.need_id))
+        first, second = review.entries[0].id, review.entries[1].id
+        first_team = review.entries[0].bid.organisation_id
+        team_ids = [u for u in scene.team_user_ids
+                    if get_user(u).organisation_id == first_team]
+    since = last_email_id(app)
+    auth.login("admin@example.com")
+    page = client.post(f"/admin/review/entries/{first}/check", data={"eligible": "yes"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "recorded: eligible" in page                      # the admin sees it was saved
+    client.post(f"/admin/review/entries/{first}/check", data={"eligible": "yes"})
+    client.post(f"/admin/review/entries/{second}/check",
+                data={"eligible": "no", "reason": "缺少承诺函"})
+    auth.logout()
+    notices = told(app, client, auth, NotificationKind.bid_eligible, team_ids, since)
+    assert "passed the formal check" in notices[0].email_body or "形式审查" in notices[0].email_body

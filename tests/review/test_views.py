@@ -1,5 +1,6 @@
 """The review pages over HTTP: who may see what, blind mode, and the admin's steps."""
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -96,11 +97,20 @@ def test_reviewer_scores_through_the_sheet_page(app, client, auth, scene):
         url = f"/review/assignments/{assignment.id}/bids/{entry.id}"
     login_reviewer(auth, 0)
     assert "data-nav-reviews" in client.get("/review/").get_data(as_text=True)
+    # submitting locks the sheet, so the page asks first: the button sits behind "Submit…"
+    form = client.get(url).get_data(as_text=True)
+    ask = form.index("data-submit-sheet-open")
+    assert ask < form.index("data-submit-sheet>") and "only a program officer can reopen" in form
     draft = {f"score-{c}": "80" for c in criteria[:2]} | {"action": "save"}
     assert client.post(url, data=draft).status_code == 302
     incomplete = client.post(url, data=draft | {"action": "submit"})
-    assert incomplete.status_code == 200 and "Score this criterion" in incomplete.get_data(
-        as_text=True)
+    text = incomplete.get_data(as_text=True)
+    assert incomplete.status_code == 200 and "Score this criterion" in text
+    # the refusal lists each missing field by criterion, linked to the field
+    summary = text.split("data-sheet-errors")[1].split("</div>")[0]
+    assert summary.count("<li>") == 4           # 3 criteria unscored + the required comment
+    assert f'href="#score-{criteria[2]}"' in summary and f'href="#comment-{criteria[0]}"' in summary
+    assert f'id="score-{criteria[2]}"' in text and 'aria-invalid="true"' in text
     full = {f"score-{c}": "80" for c in criteria} | {f"comment-{c}": "好" for c in criteria}
     assert client.post(url, data=full | {"action": "submit"}).status_code == 302
     page = client.get(url).get_data(as_text=True)
@@ -233,17 +243,30 @@ def test_report_page_csv_and_xlsx(app, client, auth, scene):
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     csv_text = response.get_data(as_text=True)
     assert csv_text.startswith("\ufeff")                   # Excel on Windows reads UTF-8
-    assert "Panel score (trimmed mean)" in csv_text and csv_text.count("Submitted") == 15
+    assert "Panel score (mean without the highest and lowest)" in csv_text  # 5 reviewers
+    assert csv_text.count("Submitted") == 15
+    assert "Complete: all 15 score sheets submitted." in csv_text.splitlines()[1]
+    assert "PROVISIONAL" not in csv_text and "PROVISIONAL" not in page
     book = load_workbook(io.BytesIO(client.get(
         f"/admin/review/rounds/{round_id}/report.xlsx").data))
-    assert book.sheetnames == ["Scores", "Ranking", "Formal check", "Comments", "Panel",
-                               "Decision"]
+    assert book.sheetnames == ["Report", "Scores", "Ranking", "Formal check", "Comments",
+                               "Panel", "Decision"]
+    assert book["Report"]["A2"].value == "Complete: all 15 score sheets submitted."
     # every reviewer's comments and the panel (with its recusals) are in the report
     comments = list(book["Comments"].iter_rows(values_only=True))
     assert comments[0] == ("Bid", "Team", "Reviewer", "Criterion", "Comment")
     assert len(comments) > 1 and all(row[4] == "ok" for row in comments[1:])
     panel = list(book["Panel"].iter_rows(values_only=True))[1:]
     assert len(panel) == 5 and {row[2] for row in panel} == {"On the panel"}
+    # times in the program's zone, said with their offset (not an ISO string in UTC)
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC\+08:00", row[3]) for row in panel)
+    assert "Assigned (UTC)" not in csv_text
+    # every number in the workbook is a number with at most two decimals
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "n" and cell.value is not None:
+                    assert round(cell.value, 2) == cell.value and len(repr(cell.value)) < 10
     assert "Reviewers’ comments" in page and "data-report-panel" in page
     assert "Reasons for recusal" in csv_text
     assert book["Ranking"]["B2"].value == "A"
@@ -252,10 +275,39 @@ def test_report_page_csv_and_xlsx(app, client, auth, scene):
     assert panel_score.number_format == "0.00"
     client.set_cookie("lang", "zh")                         # the office's language
     chinese = client.get(f"/admin/review/rounds/{round_id}/report.csv").get_data(as_text=True)
-    assert "评审组得分" in chinese and chinese.count("已提交") == 15
+    assert "评审组得分" in chinese and chinese.count(",已提交") == 15
     book = load_workbook(io.BytesIO(client.get(
         f"/admin/review/rounds/{round_id}/report.xlsx").data))
-    assert book.sheetnames[1] == "排名" and book["排名"]["A1"].value == "排名"
+    assert book.sheetnames[2] == "排名" and book["排名"]["A1"].value == "排名"
+
+
+def test_report_says_provisional_while_sheets_are_missing(app, client, auth, scene):
+    """With some sheets still open the report, its CSV and its XLSX say so first, and the
+    panel score is not called a trimmed mean when fewer than five reviewers scored."""
+    round_id = setup_round(app, scene)
+    with app.test_request_context():
+        review = db.session.get(ReviewRound, round_id)
+        for assignment in review.active_assignments[:3]:    # 3 of 5 reviewers, 9 of 15 sheets
+            for entry in review.eligible_entries:
+                inputs = {c.id: scoring.ScoreInput("80", "ok") for c in review.criteria}
+                scoring.save_sheet(assignment, entry, get_user(assignment.reviewer_id), inputs,
+                                   None, submit=True)
+        db.session.commit()
+    auth.login("admin@example.com")
+    client.set_cookie("lang", "en")
+    notice = "PROVISIONAL: 9 of 15 score sheets submitted; the ranking may still change."
+    page = client.get(f"/admin/review/rounds/{round_id}/report").get_data(as_text=True)
+    assert notice in page and page.index(notice) < page.index("data-rank-label")
+    csv_text = client.get(f"/admin/review/rounds/{round_id}/report.csv").get_data(as_text=True)
+    assert csv_text.splitlines()[1] == notice
+    assert "Panel score (mean)" in csv_text and "highest and lowest" not in csv_text
+    book = load_workbook(io.BytesIO(client.get(
+        f"/admin/review/rounds/{round_id}/report.xlsx").data))
+    assert book.active.title == "Report" and book["Report"]["A2"].value == notice
+    assert notice in [row[0] for row in book["Ranking"].iter_rows(values_only=True)]
+    client.set_cookie("lang", "zh")
+    chinese = client.get(f"/admin/review/rounds/{round_id}/report").get_data(as_text=True)
+    assert "暂定" in chinese
 
 
 def test_recusal_through_the_page(app, client, auth, scene):
@@ -348,3 +400,40 @@ def test_reviewer_affiliations_follow_the_page_language(app, client, auth, scene
     client.post(f"/admin/review/rounds/{round_id}/assign",
                 data={"reviewer": [str(scene.reviewer_ids[0])]})
     shown_in_both_languages(f"/admin/review/rounds/{round_id}")
+
+
+def test_the_audit_log_names_people_criteria_and_needs(app, client, auth, scene):
+    """The log reads as words: reviewers by name, scores by criterion, no internal record
+    numbers or field codes; the need filter takes a reference and says when it knows none."""
+    round_id = setup_round(app, scene)
+    with app.test_request_context():
+        review = db.session.get(ReviewRound, round_id)
+        score_all(review)
+        ref = review.challenge.ref
+        reviewer_name = get_user(scene.reviewer_ids[0]).name
+        first_criterion = review.criteria[0].display_name("en")
+        db.session.commit()
+    auth.login("admin@example.com")
+    client.set_cookie("lang", "en")
+    page = client.get(f"/admin/audit/?need={ref}&action=score.submit").get_data(as_text=True)
+    table = page.split('class="list audit-log"')[1]
+    assert table.count('data-action="score.submit"') == 15
+    assert f"{first_criterion} " in table and reviewer_name in table
+    for code in ("bid_id", "min_panel", "reviewer:", "scores:", "@example.com</td>"):
+        assert code not in table, code
+    assert "<strong>Scores</strong>" in table and "<strong>Reviewer</strong>" in table
+    opened = client.get(f"/admin/audit/?need={ref}&action=review.open").get_data(as_text=True)
+    assert "Smallest panel" in opened and "min_panel" not in opened
+    # the action filter is a list of actions in words
+    assert '<option value="score.submit" selected>Score sheet submitted</option>' in page
+    # a need nobody has: said, and nothing listed
+    missing = client.get("/admin/audit/?need=NO-SUCH-REF")
+    assert missing.status_code == 400
+    text = missing.get_data(as_text=True)
+    assert "No need has the reference or number “NO-SUCH-REF”." in text
+    assert 'class="list audit-log"' not in text
+    assert client.get("/admin/audit/?action=drop%20table").status_code == 400
+    assert client.get("/admin/audit/export.csv?need=NO-SUCH-REF").status_code == 400
+    client.set_cookie("lang", "zh")
+    chinese = client.get(f"/admin/audit/?need={ref}&action=score.submit").get_data(as_text=True)
+    assert "<strong>评分</strong>" in chinese
