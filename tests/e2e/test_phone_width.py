@@ -54,7 +54,9 @@ def _pages(d):
     owner = ["/my/needs", "/needs/new", f"/needs/{d['draft']}/edit", "/account/settings",
              "/account/organisation", "/notifications"]
     admin = ["/admin/", "/admin/waiting", "/admin/screening", "/admin/organisations",
-             "/admin/users", "/admin/review/", f"/admin/review/rounds/{d['round']}"]
+             "/admin/users", "/admin/review/", f"/admin/review/rounds/{d['round']}",
+             f"/admin/review/rounds/{d['round']}/report", "/admin/audit/",
+             f"/admin/review/rounds/{d['round']}/propose"]
     team = ["/my/bids", f"/bids/{d['bid']}"]
     solver = ["/my/bids", "/account/organisation", f"/bids/{d['open_bid']}/edit"]
     reviewer = ["/review/", f"/review/assignments/{d['assignment']}",
@@ -77,6 +79,13 @@ SMALL_TARGETS = """() => Array.from(document.querySelectorAll(
                          && r.height < 24; })
   .slice(0, 5).map(el => el.tagName + ' ' + (el.textContent || el.name || '').trim().slice(0, 30)
                         + ' ' + Math.round(el.getBoundingClientRect().height))"""
+
+# table cells squeezed until their text runs one or two characters per line
+CRAMPED = """() => Array.from(document.querySelectorAll('td, th'))
+  .filter(c => { const r = c.getBoundingClientRect(); const t = c.innerText.trim();
+                 return r.width > 0 && r.width < 56 && t.length > 4 && r.height > 60; })
+  .slice(0, 5).map(c => c.innerText.trim().slice(0, 30) + ' ' + Math.round(
+                        c.getBoundingClientRect().width) + 'px')"""
 
 
 @contextmanager
@@ -104,7 +113,7 @@ def fits_the_phone(page, selector) -> bool:
 
 
 def test_no_page_of_any_journey_is_wider_than_a_phone(app, browser, live_server, journey_data):
-    too_wide, too_small = {}, {}
+    too_wide, too_small, cramped = {}, {}, {}
     for who, paths in _pages(journey_data):
         for lang in ("zh", "en"):
             with phone(browser, live_server, who, lang) as page:
@@ -115,8 +124,12 @@ def test_no_page_of_any_journey_is_wider_than_a_phone(app, browser, live_server,
                     small = page.evaluate(SMALL_TARGETS)
                     if small:
                         too_small[f"{lang} {path}"] = small
+                    squeezed = page.evaluate(CRAMPED)
+                    if squeezed:
+                        cramped[f"{lang} {path}"] = squeezed
     assert not too_wide, too_wide
     assert not too_small, too_small
+    assert not cramped, cramped
 
 
 def test_row_editors_keep_their_labels_on_a_phone(app, browser, live_server, journey_data):
