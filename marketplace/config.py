@@ -14,10 +14,16 @@ def data_dir_from_env() -> Path:
 
 def load_or_create_secret_key(data_dir: Path) -> str:
     """SECRET_KEY from the environment, else generated once into the data dir."""
-    from_env = os.environ.get("SECRET_KEY")
+    return load_or_create_key(data_dir, "SECRET_KEY", "secret_key")
+
+
+def load_or_create_key(data_dir: Path, variable: str, file_name: str) -> str:
+    """A key from the environment variable, else generated once into the data dir (outside
+    the database: whoever can rewrite the database cannot read or replace it there)."""
+    from_env = os.environ.get(variable)
     if from_env:
         return from_env
-    key_file = data_dir / "secret_key"
+    key_file = data_dir / file_name
     if key_file.exists():
         return key_file.read_text().strip()
     key = secrets.token_hex(32)
@@ -29,6 +35,21 @@ def load_or_create_secret_key(data_dir: Path) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+def public_base_url() -> str:
+    """The site's address: `make run` serves on http://127.0.0.1:5000; production sets its
+    own (https://jb.example.cn)."""
+    return os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+
+
+def secure_cookies() -> bool:
+    """Cookies only over HTTPS, whenever the site is served over HTTPS (its public address
+    says so) unless SESSION_COOKIE_SECURE says otherwise; off for the local http server."""
+    explicit = os.environ.get("SESSION_COOKIE_SECURE")
+    if explicit is not None:
+        return explicit == "1"
+    return public_base_url().startswith("https://")
 
 
 def build_config(data_dir: Path) -> dict:
@@ -43,14 +64,16 @@ def build_config(data_dir: Path) -> dict:
         "INDEX_DIR": str(data_dir / "index"),
         "MAIL_OUTBOX_DIR": str(data_dir / "mail"),
         "SECRET_KEY": load_or_create_secret_key(data_dir),
+        # signs the audit log's anchors (see marketplace/audit/anchor.py)
+        "AUDIT_SIGNING_KEY": load_or_create_key(data_dir, "AUDIT_SIGNING_KEY", "audit_key"),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+        "SESSION_COOKIE_SECURE": secure_cookies(),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+        "REMEMBER_COOKIE_SECURE": secure_cookies(),
         "PERMANENT_SESSION_LIFETIME": 8 * 3600,
         # a sign-in lasts at most this long on the server, whatever its cookie says
         "SESSION_MAX_AGE_DAYS": int(os.environ.get("SESSION_MAX_AGE_DAYS", "14")),
@@ -72,6 +95,6 @@ def build_config(data_dir: Path) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "1") == "1",
         "MAIL_FROM": os.environ.get("MAIL_FROM", "noreply@marketplace.local"),
-        # absolute links in emails sent outside a request (CLI, sweeps), e.g. https://jb.example.cn
-        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
+        # the site's address in emails (every link in a mail is absolute)
+        "PUBLIC_BASE_URL": public_base_url(),
     }

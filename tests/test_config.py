@@ -47,3 +47,29 @@ def test_security_headers(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_cookies_are_secure_when_the_site_is_served_over_https(tmp_path, monkeypatch):
+    monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://jb.example.cn")
+    config = build_config(tmp_path)
+    assert config["SESSION_COOKIE_SECURE"] is True and config["REMEMBER_COOKIE_SECURE"] is True
+    monkeypatch.delenv("PUBLIC_BASE_URL")            # `make run` on http://127.0.0.1:5000
+    assert build_config(tmp_path)["SESSION_COOKIE_SECURE"] is False
+    monkeypatch.setenv("SESSION_COOKIE_SECURE", "0")  # said explicitly, it wins
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://jb.example.cn")
+    assert build_config(tmp_path)["SESSION_COOKIE_SECURE"] is False
+
+
+def test_the_audit_signing_key_lives_outside_the_database(tmp_path, monkeypatch):
+    monkeypatch.delenv("AUDIT_SIGNING_KEY", raising=False)
+    key = build_config(tmp_path)["AUDIT_SIGNING_KEY"]
+    assert (tmp_path / "audit_key").read_text() == key and len(key) >= 64
+    assert key != build_config(tmp_path)["SECRET_KEY"]
+
+
+def test_signed_in_pages_are_not_cached(client, auth, people):
+    assert "no-store" not in client.get("/needs/").headers.get("Cache-Control", "")
+    auth.login("owner@example.com")
+    for path in ("/my/needs", "/needs/", "/account/settings"):
+        assert "no-store" in client.get(path).headers["Cache-Control"], path

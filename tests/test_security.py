@@ -52,7 +52,7 @@ def test_language_switch_and_login_never_leave_the_site(client, people, target):
     response = client.post("/account/login", query_string={"next": target},
                            data={"email": "solver@example.com", "password": factories.PASSWORD})
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/my/bids"     # the team's own page, on this site
 
 
 def test_language_switch_returns_to_the_page_it_came_from(client):

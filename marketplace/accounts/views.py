@@ -43,7 +43,16 @@ def login():
     sessions.start(user)
     login_user(user)
     flash(_("Welcome, %(name)s.", name=user.name), "success")
-    return redirect(safe_target(request.args.get("next")))
+    return redirect(safe_target(request.args.get("next"), default=_start_page(user)))
+
+
+def _start_page(user) -> str:
+    """Where a sign-in without `next` lands: the page of the user's own work."""
+    for role, endpoint in ((Role.admin, "admin.dashboard"), (Role.reviewer, "review.mine"),
+                           (Role.owner, "challenges.dashboard"), (Role.solver, "bids.mine")):
+        if user.has_role(role):
+            return url_for(endpoint)
+    return url_for("core.home")
 
 
 @bp.route("/register", methods=["GET", "POST"])

@@ -18,6 +18,7 @@ from marketplace.core.types import UTCDateTime, utcnow
 from marketplace.extensions import db
 
 GENESIS_HASH = "0" * 64
+HASH_VERSION = 2
 
 
 def canonical_json(value) -> str:
@@ -40,17 +41,26 @@ class AuditEntry(db.Model):
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # 1: entries written before actor_id was hashed; 2: every field is in the hash
+    hash_version: Mapped[int] = mapped_column(Integer, default=HASH_VERSION,
+                                              server_default="1")
 
     actor: Mapped[User | None] = relationship(lazy="joined")
 
     __table_args__ = (CheckConstraint("seq >= 1", name="seq_positive"),)
 
     def payload(self) -> dict:
-        """Everything the hash covers (actor_id is not: a deleted user must not break it)."""
-        return {"seq": self.seq, "at": self.at.isoformat(timespec="microseconds"),
-                "actor": self.actor_label, "action": self.action,
-                "challenge_id": self.challenge_id, "subject_type": self.subject_type,
-                "subject_id": self.subject_id, "data": self.data, "prev": self.prev_hash}
+        """Everything the hash covers: every field of the entry (version 2). Version 1
+        entries, written before, left actor_id out; the version is itself hashed, so an entry
+        cannot be passed off as version 1. (Users are deactivated, never deleted: deleting one
+        would null actor_id and `audit verify` would report those entries as changed.)"""
+        payload = {"seq": self.seq, "at": self.at.isoformat(timespec="microseconds"),
+                   "actor": self.actor_label, "action": self.action,
+                   "challenge_id": self.challenge_id, "subject_type": self.subject_type,
+                   "subject_id": self.subject_id, "data": self.data, "prev": self.prev_hash}
+        if (self.hash_version or 1) >= 2:
+            payload.update(v=self.hash_version, actor_id=self.actor_id)
+        return payload
 
     def compute_hash(self) -> str:
         return hashlib.sha256(canonical_json(self.payload()).encode("utf-8")).hexdigest()

@@ -9,7 +9,7 @@ from sqlalchemy import Text, select, type_coerce
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 
-from .models import GENESIS_HASH, AuditEntry, AuditHead, canonical_json
+from .models import GENESIS_HASH, HASH_VERSION, AuditEntry, AuditHead, canonical_json
 
 
 def _head() -> AuditHead:
@@ -33,7 +33,8 @@ def record(action: str, actor=None, *, need=None, subject=None, data: dict | Non
         challenge_id=getattr(need, "id", None),
         subject_type=type(subject).__name__ if subject is not None else "",
         subject_id=getattr(subject, "id", None),
-        data=json.loads(canonical_json(data or {})), prev_hash=head.last_hash)
+        data=json.loads(canonical_json(data or {})), prev_hash=head.last_hash,
+        hash_version=HASH_VERSION)
     entry.hash = entry.compute_hash()
     db.session.add(entry)
     head.last_seq, head.last_hash = entry.seq, entry.hash
@@ -57,10 +58,10 @@ def verify() -> Verification:
     previous_hash, expected_seq, count = GENESIS_HASH, 1, 0
     # `data` is read as text and decoded here, so that a row edited into invalid JSON is
     # reported as changed instead of breaking the walk
-    columns = [AuditEntry.seq, AuditEntry.at, AuditEntry.actor_label, AuditEntry.action,
-               AuditEntry.challenge_id, AuditEntry.subject_type, AuditEntry.subject_id,
-               type_coerce(AuditEntry.data, Text).label("data"), AuditEntry.prev_hash,
-               AuditEntry.hash]
+    columns = [AuditEntry.seq, AuditEntry.at, AuditEntry.actor_id, AuditEntry.actor_label,
+               AuditEntry.action, AuditEntry.challenge_id, AuditEntry.subject_type,
+               AuditEntry.subject_id, type_coerce(AuditEntry.data, Text).label("data"),
+               AuditEntry.prev_hash, AuditEntry.hash, AuditEntry.hash_version]
     rows = db.session.execute(select(*columns).order_by(AuditEntry.seq)
                               .execution_options(yield_per=500))
     for row in rows:

@@ -1,8 +1,11 @@
 """Admins: browse, verify and export the audit log."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+import json
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
 
 from sqlalchemy import select
 
@@ -11,6 +14,7 @@ from marketplace.challenges.models import Challenge
 from marketplace.extensions import db
 
 from . import queries
+from .anchor import anchor_json, check_anchor, make_anchor
 from .labels import ACTION_LABELS, action_label, details, person
 from .operations import verify
 
@@ -18,6 +22,7 @@ bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 bp.add_app_template_global(action_label, "audit_action_label")
 bp.add_app_template_global(details, "audit_details")
 bp.add_app_template_global(person, "audit_person")
+bp.add_app_template_global(anchor_json, "audit_anchor_json")
 PER_PAGE = 50
 
 
@@ -57,6 +62,39 @@ def index():
 def _action_choices() -> list[tuple[str, str]]:
     return sorted(((code, str(label)) for code, label in ACTION_LABELS.items()),
                   key=lambda item: item[1])
+
+
+@bp.route("/anchor.json")
+@admin_required
+def anchor():
+    """The log's signed head, to keep outside the database (see anchor.py)."""
+    signed = make_anchor()
+    if signed is None:
+        abort(404)
+    response = Response(anchor_json(signed) + "\n", mimetype="application/json")
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=audit-anchor-{signed['seq']}.json")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/anchor/check", methods=["POST"])
+@admin_required
+def check():
+    """An anchor kept earlier (pasted): does the log still hold its entry, unchanged?"""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        given = json.loads(request.form.get("anchor", "") or "null")
+    except ValueError:
+        given = None
+    problems = verify().problems + check_anchor(given if isinstance(given, dict) else {})
+    if problems:
+        flash(_("The log does not match the anchor:") + " " + "; ".join(problems), "error")
+    else:
+        flash(_("The log holds the anchored entry %(seq)s unchanged, and the chain is intact.",
+                seq=given["seq"]), "success")
+    return redirect(url_for("audit.index"))
 
 
 @bp.route("/export.csv")

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from marketplace.challenges.models import Challenge, Comparator, Indicator
+from marketplace.core.quantities import QuantityError, parse_quantity
 from marketplace.core.types import plain_number
 
 MAX_DRAFT_CHARS = 300_000
@@ -55,11 +56,28 @@ _COMMITMENT_WORDS = re.compile(
 
 def committed_number(text: str | None, unit: str = "") -> Decimal | None:
     """The number in a commitment as people write it: comparator words in front and the
-    indicator's own unit behind are allowed; anything else must be a plain number."""
+    indicator's own unit behind are allowed, and exponents (1e18, 1.5×10^-9, 10¹⁸);
+    None when it is not a quantity that can be kept (see commitment_problem for why)."""
+    try:
+        return parse_quantity(_commitment_core(text, unit))
+    except QuantityError:
+        return None
+
+
+def commitment_problem(text: str | None, unit: str = ""):
+    """Why a commitment is not a number (translated), or None when it is one."""
+    try:
+        parse_quantity(_commitment_core(text, unit))
+    except QuantityError as error:
+        return error.message
+    return None
+
+
+def _commitment_core(text: str | None, unit: str) -> str:
     text = _COMMITMENT_WORDS.sub("", text or "").strip()
     if unit and text.lower().endswith(unit.strip().lower()):
         text = text[:len(text) - len(unit.strip())]
-    return _decimal(text)
+    return text.strip()
 
 
 def _meets(comparator: Comparator, value: Decimal, target: Decimal) -> bool:
@@ -142,10 +160,12 @@ def _indicators(raw: MultiDict, need: Challenge, check: Checker) -> list[dict]:
         committed_text = (raw.get(f"{key}-committed") or "").strip()
         verification = (raw.get(f"{key}-verification") or "").strip()
         committed = committed_number(committed_text, indicator.unit)
-        if committed is None:
+        if committed is None and not committed_text:
             check.add(f"{key}-committed", _l(
                 "Enter the value you commit to as a number in %(unit)s, e.g. %(target)s.",
                 unit=indicator.unit or "-", target=indicator.target_display))
+        elif committed is None:
+            check.add(f"{key}-committed", commitment_problem(committed_text, indicator.unit))
         elif not meets_target(indicator, committed):
             check.add(f"{key}-committed", _l(
                 "This does not meet the target (%(cmp)s %(target)s %(unit)s).",

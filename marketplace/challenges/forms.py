@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -10,9 +9,10 @@ from wtforms import (BooleanField, DateTimeLocalField, DecimalField, FieldList, 
 from wtforms.validators import (Email, InputRequired, Length, NumberRange, Optional,
                                 ValidationError)
 
+from marketplace.core.quantities import QuantityError, parse_quantity
 from marketplace.core.timefmt import DateTimeInRange
 
-from .models import MAX_BUDGET_WAN, Comparator, IPTerms
+from .models import MAX_BUDGET_WAN, TEXT_LIMITS, Comparator, IPTerms
 from .operations import IndicatorRow
 
 IP_TERMS_LABELS = {
@@ -27,6 +27,11 @@ EXTRA_INDICATOR_ROWS = 2
 def _chain_choices() -> list[SelectChoice]:
     from marketplace.taxonomy.forms import chain_select_choices
     return chain_select_choices()
+
+
+def _limited(name: str) -> list:
+    """Optional, at most as long as the need's field takes (the import checks the same)."""
+    return [Optional(), Length(max=TEXT_LIMITS[name])]
 
 
 class IndicatorForm(Form):
@@ -49,25 +54,22 @@ class IndicatorForm(Form):
             self.name.errors = [*self.name.errors, _l("Name the indicator.")]
             ok = False
         try:
-            value = Decimal((self.target.data or "").strip())
-            if not value.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
-            self.target.errors = [*self.target.errors,
-                                  _l("Enter the target as a number, e.g. 650 or 0.5.")]
+            parse_quantity(self.target.data)
+        except QuantityError as error:
+            self.target.errors = [*self.target.errors, error.message]
             ok = False
         return ok
 
 
 class NeedForm(FlaskForm):
-    title_zh = StringField(_l("Title (Chinese)"), validators=[Optional(), Length(max=300)])
-    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=300)])
-    summary_zh = TextAreaField(_l("Summary (Chinese)"), validators=[Optional(), Length(max=2000)])
-    summary_en = TextAreaField(_l("Summary (English)"), validators=[Optional(), Length(max=4000)])
+    title_zh = StringField(_l("Title (Chinese)"), validators=_limited("title_zh"))
+    title_en = StringField(_l("Title (English)"), validators=_limited("title_en"))
+    summary_zh = TextAreaField(_l("Summary (Chinese)"), validators=_limited("summary_zh"))
+    summary_en = TextAreaField(_l("Summary (English)"), validators=_limited("summary_en"))
     description_zh = TextAreaField(_l("Description (Chinese, Markdown)"),
-                                   validators=[Optional(), Length(max=50000)])
+                                   validators=_limited("description_zh"))
     description_en = TextAreaField(_l("Description (English, Markdown)"),
-                                   validators=[Optional(), Length(max=50000)])
+                                   validators=_limited("description_en"))
     indicators = FieldList(FormField(IndicatorForm), min_entries=1, max_entries=30)
     budget_wan = DecimalField(_l("Budget (10,000 CNY)"), places=2, validators=[
         Optional(), NumberRange(min=0, max=MAX_BUDGET_WAN, message=_l(
@@ -78,27 +80,27 @@ class NeedForm(FlaskForm):
     period_months = IntegerField(_l("Project period (months)"), validators=[
         Optional(), NumberRange(min=1, max=240, message=_l("Enter 1 to 240 months."))])
     requirements = TextAreaField(_l("Bidder requirements (Chinese)"),
-                                 validators=[Optional(), Length(max=20000)])
+                                 validators=_limited("requirements"))
     requirements_en = TextAreaField(_l("Bidder requirements (English)"),
-                                    validators=[Optional(), Length(max=20000)])
+                                    validators=_limited("requirements_en"))
     confidential_details = TextAreaField(
         _l("Confidential details (Chinese; shown only to users who accept the terms)"),
-        validators=[Optional(), Length(max=20000)])
+        validators=_limited("confidential_details"))
     confidential_details_en = TextAreaField(
         _l("Confidential details (English; shown only to users who accept the terms)"),
-        validators=[Optional(), Length(max=20000)])
+        validators=_limited("confidential_details_en"))
     ip_terms = SelectField(_l("Intellectual property"),
                            choices=[SelectChoice(t.value, label) for t, label in IP_TERMS_LABELS.items()],
                            default=IPTerms.non_exclusive.value)
     terms_text = TextAreaField(_l("Further terms (Chinese: confidentiality, use of results)"),
-                               validators=[Optional(), Length(max=20000)])
+                               validators=_limited("terms_text"))
     terms_text_en = TextAreaField(
         _l("Further terms (English: confidentiality, use of results)"),
-        validators=[Optional(), Length(max=20000)])
-    contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=120)])
+        validators=_limited("terms_text_en"))
+    contact_name = StringField(_l("Contact person"), validators=_limited("contact_name"))
     contact_email = StringField(_l("Contact email"),
-                                validators=[Optional(), Email(), Length(max=254)])
-    contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=64)])
+                                validators=[*_limited("contact_email"), Email()])
+    contact_phone = StringField(_l("Contact phone"), validators=_limited("contact_phone"))
     primary_chain_id = SelectField(_l("Primary industrial chain"), choices=_chain_choices,
                                    default="")
     # files travel with the rest of the form, so nothing typed is lost by an upload
@@ -118,7 +120,7 @@ class NeedForm(FlaskForm):
                 continue
             rows.append(IndicatorRow(name=sub.name.data, name_en=sub.name_en.data,
                                      comparator=Comparator(sub.comparator.data),
-                                     target_value=Decimal(sub.target.data.strip()),
+                                     target_value=parse_quantity(sub.target.data),
                                      unit=sub.unit.data or ""))
         return rows
 

@@ -20,7 +20,7 @@ from marketplace.extensions import db
 from marketplace.taxonomy.operations import classify_need, classify_new_needs
 
 from . import operations
-from .io_fields import (END_OF_DAY, PROGRAM_ZONE, check_length, deadline_value,
+from .io_fields import (END_OF_DAY, PROGRAM_ZONE, check_length, check_text, deadline_value,
                         parse_budget, parse_country, parse_indicators, parse_period, time_value)
 from .io_read import ImportFailed, at_line, column_name, read_records
 from .models import Challenge, IPTerms, NeedStatus, Transition
@@ -118,7 +118,7 @@ def parse_record(record: dict) -> ParsedNeed:
     if not (values["description_zh"] or values["description_en"]):
         raise ValueError(_("a description is required"))
     for name, value in values.items():
-        check_length(Challenge.__table__, name, value)
+        check_text(name, value)
     budget, period = _text(record, "budget_wan"), _text(record, "period_months")
     values.update(
         budget_wan=parse_budget(budget) if budget else None,

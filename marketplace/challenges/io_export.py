@@ -13,7 +13,7 @@ import json
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from marketplace.core.spreadsheets import append_row, protect_cell
+from marketplace.core.spreadsheets import append_row, finish_sheet, protect_cell
 from marketplace.core.types import plain_number
 from marketplace.extensions import db
 
@@ -38,7 +38,7 @@ def need_record(need: Challenge) -> dict:
         "summary_zh": need.summary_zh, "summary_en": need.summary_en,
         "description_zh": need.description_zh, "description_en": need.description_en,
         "indicators": [{"name": row.name, "name_en": row.name_en,
-                        "comparator": row.comparator.value, "target": row.target_display,
+                        "comparator": row.comparator.value, "target": row.target_text,
                         "unit": row.unit} for row in need.indicators],
         "budget_wan": plain_number(need.budget_wan) if need.budget_wan is not None
         else None,
@@ -97,5 +97,6 @@ def export_xlsx(path_or_stream) -> int:
         flat = _flat(need_record(need))
         append_row(sheet, [str(flat[column]) if column in ("id", "budget_wan") else flat[column]
                            for column in COLUMNS])
+    finish_sheet(sheet)
     workbook.save(path_or_stream)
     return len(needs)

@@ -12,11 +12,13 @@ from datetime import date, datetime, time, timezone
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
+from marketplace.core.quantities import NUMBER_PATTERN, QuantityError, parse_quantity
 from marketplace.core.timefmt import EARLIEST_YEAR, LATEST_YEAR, in_supported_range
 
-from .models import MAX_BUDGET_WAN, Comparator, Indicator
+from .models import MAX_BUDGET_WAN, TEXT_LIMITS, Challenge, Comparator, Indicator
 from .operations import IndicatorRow
 
 PROGRAM_ZONE = ZoneInfo("Asia/Shanghai")
@@ -26,7 +28,9 @@ MAX_PERIOD_MONTHS = 240   # as in the need form
 COUNTRY_NAMES = {"中国": "CN", "CHINA": "CN"}
 
 _COMPARATOR_ALIASES = {"≥": ">=", "≤": "<=", "＞": ">", "＜": "<", "＝": "=", "==": "="}
-_INDICATOR_TEXT = re.compile(r"^\s*(.+?)\s*(>=|<=|≥|≤|=|>|<)\s*([-+]?\d+(?:\.\d+)?)\s*(.*?)\s*$")
+# "载流子浓度 >= 1e18 cm-3", "漏电流 <= 1.5×10^-9 A": the number may carry an exponent
+_INDICATOR_TEXT = re.compile(r"^\s*(.+?)\s*(>=|<=|≥|≤|=|>|<)\s*(" + NUMBER_PATTERN
+                             + r")(?![\d.eE])\s*(.*?)\s*$")
 # 2027/3/1, 2027-3-1, 2027.3.1 and 2027年3月1日, optionally with a time of day
 _LOCAL_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
                          r"(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
@@ -35,11 +39,34 @@ _YUAN_MARKS = ("元", "¥", "￥", "亿", "rmb", "cny", "yuan")
 
 
 def check_length(table, name: str, value, label: str | None = None) -> None:
-    """Refuse text longer than its column (PostgreSQL would refuse it at commit)."""
+    """Refuse text longer than its column (PostgreSQL would refuse it at commit) and text with
+    a NUL character (PostgreSQL cannot store one)."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError(_("%(field)s contains a NUL character (\\0), which cannot be stored",
+                           field=label or name))
     limit = getattr(table.columns[name].type, "length", None)
     if isinstance(value, str) and limit and len(value) > limit:
         raise ValueError(_("%(field)s is %(length)d characters long; at most %(limit)d fit",
                            field=label or name, length=len(value), limit=limit))
+
+
+def check_text(name: str, value: str | None) -> None:
+    """A need's text field from an import, held to the need form's rules: no NUL character
+    (PostgreSQL cannot store one), no longer than the form takes, a contact email that is an
+    address."""
+    if value is None:
+        return
+    check_length(Challenge.__table__, name, value)
+    limit = TEXT_LIMITS.get(name)
+    if limit and len(value) > limit:
+        raise ValueError(_("%(field)s is %(length)d characters long; at most %(limit)d fit",
+                           field=name, length=len(value), limit=limit))
+    if name == "contact_email":
+        try:
+            validate_email(value, check_deliverability=False)
+        except EmailNotValidError:
+            raise ValueError(_("contact_email %(value)r is not an email address",
+                               value=value)) from None
 
 
 def parse_budget(text: str) -> Decimal:
@@ -183,15 +210,10 @@ def _indicator(item) -> IndicatorRow:
     if not name:
         raise ValueError(_("an indicator has no name"))
     try:
-        target = Decimal(str(item.get("target", item.get("target_value"))).strip())
-    except InvalidOperation:
-        target = Decimal("NaN")
-    if not target.is_finite():
-        raise ValueError(_("indicator %(name)r: target is not a number", name=name))
-    column = Indicator.__table__.columns["target_value"].type
-    if abs(target) >= 10 ** (column.precision - column.scale):
-        raise ValueError(_("indicator %(name)r: target %(value)s is too large",
-                           name=name, value=target))
+        target = parse_quantity(item.get("target", item.get("target_value")))
+    except QuantityError as error:
+        raise ValueError(_("indicator %(name)r: target %(reason)s", name=name,
+                           reason=error.message)) from None
     try:
         comparator = Comparator(comparator)
     except ValueError:

@@ -73,6 +73,10 @@ def _decode(data: bytes) -> str:
             continue
         if "\x00" not in text:   # GB18030 decodes many binary files, but not into text
             return text
+        if encoding == "utf-8-sig":   # text with a stray NUL: say where
+            line = text.count("\n", 0, text.index("\x00")) + 1
+            raise ImportFailed([at_line(line, _("contains a NUL character (\\0), which cannot "
+                                                "be stored; remove it"))])
     raise ImportFailed([_("cannot read the file as UTF-8 or GB18030 text")])
 
 

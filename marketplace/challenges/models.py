@@ -11,7 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organisation, Role, User, enum_column
 from marketplace.core.text import in_language
-from marketplace.core.types import UTCDateTime, plain_number, utcnow, version_column
+from marketplace.core.quantities import format_quantity, quantity_text
+from marketplace.core.types import ExactDecimal, UTCDateTime, utcnow, version_column
 from marketplace.core.uploads import StoredFileColumns
 from marketplace.extensions import db
 
@@ -38,6 +39,16 @@ PUBLIC_STATES = {NeedStatus.published, NeedStatus.closed, NeedStatus.under_revie
 # (Numeric(14, 2)) would hold 100 times more; the bound keeps typing slips (1e30) out of the
 # data and out of the search index, whose budget field is a 64-bit integer.
 MAX_BUDGET_WAN = Decimal("10000000")
+# The longest text each field of a need takes, in characters: the need form and the import
+# apply the same limits (a 5 MB description from an import stalled the index for minutes).
+TEXT_LIMITS = {
+    "title_zh": 300, "title_en": 300, "summary_zh": 2000, "summary_en": 4000,
+    "description_zh": 50000, "description_en": 50000,
+    "requirements": 20000, "requirements_en": 20000,
+    "confidential_details": 20000, "confidential_details_en": 20000,
+    "terms_text": 20000, "terms_text_en": 20000,
+    "contact_name": 120, "contact_email": 254, "contact_phone": 64,
+}
 
 
 class IPTerms(str, enum.Enum):
@@ -215,7 +226,7 @@ class Indicator(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str | None] = mapped_column(String(200))
     comparator: Mapped[Comparator] = mapped_column(enum_column(Comparator, name="comparator"))
-    target_value: Mapped[Decimal] = mapped_column(Numeric(24, 8))
+    target_value: Mapped[Decimal] = mapped_column(ExactDecimal())   # 650, 0.15, 1E+18
     unit: Mapped[str] = mapped_column(String(40), default="")
 
     challenge: Mapped[Challenge] = relationship(back_populates="indicators")
@@ -225,7 +236,13 @@ class Indicator(db.Model):
 
     @property
     def target_display(self) -> str:
-        return plain_number(self.target_value)
+        """For people: 650, 0.15, 10¹⁸, 1.5×10⁻⁹."""
+        return format_quantity(self.target_value)
+
+    @property
+    def target_text(self) -> str:
+        """For files read back (exports): 650, 0.15, 1E+18, 1.5E-9."""
+        return quantity_text(self.target_value)
 
 
 class Transition(db.Model):

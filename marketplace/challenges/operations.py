@@ -123,26 +123,39 @@ def update_draft(need: Challenge, data: dict, indicators: list[IndicatorRow]) ->
 
 def missing_fields(need: Challenge) -> dict:
     """What a need lacks before it may be submitted for screening: form field → message."""
+    return missing_values({name: getattr(need, name) for name in REQUIRED_FOR_SUBMISSION},
+                          has_indicators=bool(need.indicators))
+
+
+REQUIRED_FOR_SUBMISSION = ("title_zh", "title_en", "summary_zh", "summary_en",
+                           "description_zh", "description_en", "budget_wan", "deadline",
+                           "period_months", "contact_email")
+
+
+def missing_values(values: dict, has_indicators: bool) -> dict:
+    """What these values (saved, or typed into a form that is not saved yet) lack before a
+    need may be submitted: form field → message."""
     missing = {}
-    if not need.title_zh:
+    if not values.get("title_zh"):
         missing["title_zh"] = _l("Title (Chinese) is required.")
-    if not need.title_en:
+    if not values.get("title_en"):
         missing["title_en"] = _l("Title (English) is required.")
-    if not (need.summary_zh or need.summary_en):
+    if not (values.get("summary_zh") or values.get("summary_en")):
         missing["summary_zh"] = _l("A summary is required.")
-    if not (need.description_zh or need.description_en):
+    if not (values.get("description_zh") or values.get("description_en")):
         missing["description_zh"] = _l("A description is required.")
-    if not need.indicators:
+    if not has_indicators:
         missing["indicators"] = _l("At least one technical indicator is required.")
-    if need.budget_wan is None:
+    if values.get("budget_wan") is None:
         missing["budget_wan"] = _l("The budget is required.")
-    if need.deadline is None:
+    deadline = values.get("deadline")
+    if deadline is None:
         missing["deadline"] = _l("The bid deadline is required.")
-    elif need.deadline_passed():
+    elif deadline <= utcnow():
         missing["deadline"] = _l("The bid deadline must be in the future.")
-    if need.period_months is None:
+    if values.get("period_months") is None:
         missing["period_months"] = _l("The project period is required.")
-    if not need.contact_email:
+    if not values.get("contact_email"):
         missing["contact_email"] = _l("A contact email is required.")
     return missing
 

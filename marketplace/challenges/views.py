@@ -39,7 +39,7 @@ def index():
 def detail(need_id: int):
     need = db.get_or_404(Challenge, need_id)
     if not need.can_view(current_user):
-        abort(404 if not current_user.is_authenticated else 403)
+        abort(404)     # for everyone: a 403 would tell that an unpublished need exists
     # a form makes a CSRF token (a session cookie): only for those who can act on the page,
     # so a visitor's page carries no cookie and can be cached
     form = ActionForm() if current_user.is_authenticated else None
@@ -84,7 +84,14 @@ def _save(form: NeedForm, need: Challenge | None):
         if form.new_file.data:
             flash(_("Browsers cannot keep a chosen file: choose it again before saving."),
                   "info")
-        return render_template(template, form=form, need=need), 400
+        missing = {}
+        if request.form.get("action") == "submit":
+            # everything a submission needs is said now, not after the typing errors are fixed
+            missing = operations.missing_values(
+                form.field_values(program_zone()),
+                has_indicators=any(not entry.form.is_blank() for entry in form.indicators))
+            _mark_missing(form, missing)
+        return render_template(template, form=form, need=need, missing=missing), 400
     values, rows = form.field_values(program_zone()), form.indicator_rows()
     if need is None:
         need = operations.create_draft(current_user, values, rows)
@@ -106,6 +113,13 @@ def _save(form: NeedForm, need: Challenge | None):
     flash(_("Submitted for screening. The program office will publish it or return it "
             "with reasons."), "success")
     return redirect(url_for("challenges.detail", need_id=need.id))
+
+
+def _mark_missing(form: NeedForm, missing: dict) -> None:
+    """Each missing item also beside its field (the indicators have their own section)."""
+    for name, message in missing.items():
+        if name in form and name != "indicators" and not form[name].errors:
+            form[name].errors = [*form[name].errors, message]
 
 
 def _attach(need: Challenge, upload, confidential: bool) -> bool:
@@ -149,9 +163,7 @@ def edit(need_id: int):
     if request.method == "GET":
         missing = operations.missing_fields(need)
         if request.args.get("check"):       # after a submit attempt: mark the fields too
-            for name, message in missing.items():
-                if name in form and name != "indicators":
-                    form[name].errors = [*form[name].errors, message]
+            _mark_missing(form, missing)
         return render_template("challenges/edit.html", form=form, need=need, missing=missing)
     return _save(form, need)
 

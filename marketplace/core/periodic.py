@@ -31,7 +31,7 @@ def register(app: Flask, name: str, task: Callable[[], int]) -> None:
 def run_once(app: Flask) -> dict[str, int]:
     done: dict[str, int] = {}
     # links in notices and emails need a site address outside a request
-    base = app.config.get("PUBLIC_BASE_URL") or "http://localhost"
+    base = app.config["PUBLIC_BASE_URL"]
     for name, task in app.extensions.get("periodic_tasks", {}).items():
         with app.test_request_context("/", base_url=base):
             try:

@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
+from openpyxl.utils import get_column_letter
+
 FORMULA_START = re.compile(r"^'*[=+\-@\t\r]")
 
 
@@ -59,3 +61,21 @@ def append_row(sheet, row: Iterable) -> None:
             cell.data_type = "s"   # never a formula, whatever the text starts with
         elif number_format:
             cell.number_format = number_format
+
+
+def finish_sheet(sheet, header: bool = True, widest: int = 60) -> None:
+    """Readable when opened: each column as wide as its longest cell (CJK characters count
+    twice, up to `widest`), and the header row frozen so it stays in view while scrolling."""
+    widths: dict[int, float] = {}
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value is None:
+                continue
+            text = str(cell.value)
+            longest = max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in line)
+                           for line in text.splitlines() or [""]), default=0)
+            widths[cell.column] = max(widths.get(cell.column, 0), longest)
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), widest)
+    if header and sheet.max_row > 1:
+        sheet.freeze_panes = "A2"

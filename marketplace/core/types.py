@@ -4,9 +4,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from sqlalchemy import DateTime, Integer, text
+from sqlalchemy import DateTime, Integer, String, text
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.types import TypeDecorator
+
+from .quantities import checked, quantity_text
 
 
 class UTCDateTime(TypeDecorator):
@@ -35,6 +37,28 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+class ExactDecimal(TypeDecorator):
+    """An exact Decimal over the whole physical range of a measured quantity (10⁻⁴⁰ to
+    10⁴⁰, 20 significant digits), kept as its canonical text (650, 0.15, 1E+18, 1.5E-9).
+
+    NUMERIC(p, s) cannot hold both 1e18 and 1e-9, SQLite keeps NUMERIC as a float, and the two
+    databases disagreed (PostgreSQL refused 1e16 with a 500 where SQLite stored it): as text
+    the value is the same, exactly, on both. Values are checked (core.quantities.checked)
+    before they are written; comparisons happen in Python, never in SQL.
+    """
+
+    impl = String(48)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return quantity_text(checked(Decimal(value)))
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else Decimal(value).normalize()
 
 
 def utcnow() -> datetime:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timezone
 from decimal import Decimal
 
-from flask import Flask, flash, g, redirect, render_template
+from flask import Flask, abort, flash, g, redirect, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -45,6 +45,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
 
+    app.before_request(_refuse_nul_characters)
     app.after_request(_commit_and_secure)
     app.teardown_request(_rollback_on_error)
     app.jinja_env.filters["markdown"] = render_markdown
@@ -61,6 +62,16 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(StaleDataError, _changed_meanwhile)
 
 
+def _refuse_nul_characters() -> None:
+    """A NUL character (\\0) cannot be stored in PostgreSQL text (SQLite would keep it):
+    refused alike on both, with a reason, before anything is read or written."""
+    sent = [*request.args.lists(), *(request.form.lists() if request.method != "GET" else [])]
+    if any("\x00" in key or any("\x00" in value for value in values) for key, values in sent):
+        abort(400, _l("What you sent contains a NUL character (\\0), which cannot be stored. "
+                      "Remove it (it often comes with text pasted from a binary file) and try "
+                      "again."))
+
+
 ERROR_TEXTS = {
     400: (_l("Bad request"), _l("The request could not be understood.")),
     403: (_l("Not allowed"), _l("You do not have permission to do this.")),
@@ -75,6 +86,10 @@ ERROR_TEXTS = {
 def _error_page(error):
     code = getattr(error, "code", 500) or 500
     title, message = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
+    # abort(400, _("…")) says what was wrong; werkzeug's own (English) texts are not shown
+    told = getattr(error, "description", None)
+    if told and told != getattr(type(error), "description", None):
+        message = told
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
@@ -110,6 +125,9 @@ def _commit_and_secure(response):
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Content-Security-Policy", CSP)
+    # a signed-in page is nobody else's: no shared or back-button cache keeps it
+    if getattr(current_user, "is_authenticated", False) and "Cache-Control" not in headers:
+        headers["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -34,7 +34,7 @@ def remind_command() -> None:
     config = current_app.config
     mode = config.get("MAIL_SEND_AFTER_COMMIT")
     config["MAIL_SEND_AFTER_COMMIT"] = "off"
-    base = config.get("PUBLIC_BASE_URL") or "http://localhost"
+    base = config["PUBLIC_BASE_URL"]
     try:
         with current_app.test_request_context("/", base_url=base):
             reminded = remind_deadlines()

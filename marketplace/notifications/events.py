@@ -46,9 +46,7 @@ def describe(kind: NotificationKind, params: dict, locale: str) -> str:
         NotificationKind.review_reopened: lambda: _(
             "Your score sheet for bid %(label)s on “%(need)s” was reopened; please revise it "
             "and submit it again.", need=need, label=params.get("label", "")),
-        NotificationKind.decision_published: lambda: _(
-            "The decision on “%(need)s” is now in publicity; objections may be lodged until "
-            "publicity ends.", need=need),
+        NotificationKind.decision_published: lambda: _publicity_sentence(need, params),
         NotificationKind.need_returned: lambda: _(
             "The program office returned “%(need)s” to you; see the reasons, edit and submit "
             "again.", need=need),
@@ -115,6 +113,25 @@ def time_left_text(minutes: int) -> str:
     return " ".join(parts) or ngettext("%(num)d minute", "%(num)d minutes", 0)
 
 
+def _publicity_sentence(need: str, params: dict) -> str:
+    """What the decision in publicity means for the team told (older notices: in general)."""
+    until = params.get("until", "")
+    result = params.get("result")
+    if result == "won":
+        return _("The proposed decision on “%(need)s” selects your team. It is in publicity "
+                 "until %(until)s; if no objection is upheld, the award becomes final and the "
+                 "contract follows.", need=need, until=until)
+    if result == "not_selected":
+        return _("The proposed decision on “%(need)s” does not select your team. It is in "
+                 "publicity until %(until)s; you may lodge an objection until then.",
+                 need=need, until=until)
+    if result == "no_award":
+        return _("The proposed decision on “%(need)s” is no award. It is in publicity until "
+                 "%(until)s; you may lodge an objection until then.", need=need, until=until)
+    return _("The decision on “%(need)s” is now in publicity; objections may be lodged until "
+             "publicity ends.", need=need)
+
+
 def _deadline_sentence(need: str, params: dict) -> str:
     if "minutes_left" not in params:   # reminders written before the time left was kept
         return _("Bidding on “%(need)s” closes soon; your bid is still a draft.", need=need)
@@ -123,15 +140,16 @@ def _deadline_sentence(need: str, params: dict) -> str:
              deadline=params.get("deadline", ""))
 
 
-def reason_text(params: dict) -> str:
-    """The reason an admin gave (a reopened sheet, a resolved objection), if there is one."""
-    reason = params.get("reason")
+def reason_text(params: dict, locale: str | None = None) -> str:
+    """The reason an admin gave (a reopened sheet, a resolved objection), if there is one,
+    in the reader's language when it was given in both."""
+    reason = (params.get("reason_en") if locale == "en" else None) or params.get("reason")
     return _("Reason: %(reason)s", reason=reason) if reason else ""
 
 
 def absolute(path: str) -> str:
     base = current_app.config.get("PUBLIC_BASE_URL") or (
-        request.host_url if has_request_context() else "")
+        request.host_url if has_request_context() else "http://127.0.0.1:5000")
     return base.rstrip("/") + path if base else path
 
 
@@ -149,7 +167,7 @@ def notify(users: list[User], kind: NotificationKind, need: Challenge, link: str
         with force_locale(locale):
             sentence = describe(kind, params, locale)
             body = "\n\n".join(part for part in [
-                _("Hello %(name)s,", name=user.name), sentence, reason_text(params),
+                _("Hello %(name)s,", name=user.name), sentence, reason_text(params, locale),
                 absolute(link),
                 _("You receive this email because you use the open technology challenge "
                   "platform. Your notifications are also listed on the site.")] if part)
@@ -257,10 +275,18 @@ def review_reopened(sheet) -> None:
 
 
 def decision_published(decision) -> None:
-    """Publicity opened: every team that bid is told where to read the decision."""
+    """Publicity opened: every team that bid is told what the decision means for its own
+    bid (proposed as winner, not selected, no award) and until when objections run."""
+    from marketplace.review.award_models import Outcome
+    from marketplace.review.conflicts import bidding_bids
     need = decision.challenge
-    notify(bidding_team_users(need), NotificationKind.decision_published, need,
-           page_path("review.publicity", need_id=need.id))
+    winners = {w.bid_id for w in decision.winners}
+    until = format_in_zone(decision.publicity_ends_at, program_zone())
+    for bid in bidding_bids(need):
+        result = ("no_award" if decision.outcome == Outcome.no_award
+                  else "won" if bid.id in winners else "not_selected")
+        notify(team_users(bid.organisation_id), NotificationKind.decision_published, need,
+               page_path("review.publicity", need_id=need.id), result=result, until=until)
 
 
 def admin_users() -> list[User]:
@@ -349,7 +375,8 @@ def objection_resolved(objection) -> None:
     endpoint = "review.publicity" if decision.is_public() else "challenges.detail"
     notify([objection.user], NotificationKind.objection_resolved, decision.challenge,
            page_path(endpoint, need_id=decision.challenge_id),
-           upheld=objection.status == ObjectionStatus.upheld, reason=objection.resolution)
+           upheld=objection.status == ObjectionStatus.upheld, reason=objection.resolution,
+           reason_en=objection.resolution_en)
 
 
 def remind_deadlines(now: datetime | None = None) -> int:

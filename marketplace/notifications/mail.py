@@ -13,7 +13,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from marketplace.core.types import utcnow
@@ -25,6 +25,9 @@ MAX_ATTEMPTS = 8
 BACKOFF_BASE_SECONDS = 60
 BACKOFF_MAX_SECONDS = 6 * 3600
 IDLE_POLL_SECONDS = 60
+# how long a claimed email is left to its sender before another process may try it (an SMTP
+# send times out after 15 s; a process killed mid-send is retried after this)
+SENDING_LEASE = timedelta(minutes=10)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -59,16 +62,32 @@ def transmit(email: OutboxEmail, config) -> None:
 
 def deliver_due(session: Session, config, now: datetime | None = None, limit: int = 50,
                 retry_failed: bool = False) -> dict[str, int]:
-    """Try every due email once; commits its own session. Workers never send one twice:
-    rows are claimed with FOR UPDATE SKIP LOCKED on PostgreSQL."""
+    """Try every due email once; commits its own session.
+
+    Exactly once per row, on every database and with any number of processes and machines:
+    each row is claimed by a conditional UPDATE (due, and still in a state to send) that
+    moves its next attempt a lease ahead, committed before the send. Of two processes that
+    read the same due rows only one claim changes the row; the other finds nothing to send.
+    (SELECT … FOR UPDATE did this on PostgreSQL only; SQLite ignored it and two gunicorn
+    workers sent about one email in eight twice.) A process killed while sending leaves its
+    claim to run out, and the row is tried again after SENDING_LEASE: no mail is lost."""
     now = now or utcnow()
     statuses = [EmailStatus.pending, EmailStatus.failed] if retry_failed else [EmailStatus.pending]
-    query = (select(OutboxEmail).where(OutboxEmail.status.in_(statuses),
-                                       OutboxEmail.next_attempt_at <= now)
-             .order_by(OutboxEmail.id).limit(limit).with_for_update(skip_locked=True))
+    due = (OutboxEmail.status.in_(statuses), OutboxEmail.next_attempt_at <= now)
+    candidates = list(session.scalars(select(OutboxEmail.id).where(*due)
+                                      .order_by(OutboxEmail.id).limit(limit)))
+    session.commit()
     counts = {"sent": 0, "retrying": 0, "failed": 0}
-    for email in session.scalars(query).all():
-        email.attempts += 1
+    for email_id in candidates:
+        claimed = session.execute(
+            update(OutboxEmail).where(OutboxEmail.id == email_id, *due)
+            .values(status=EmailStatus.pending, attempts=OutboxEmail.attempts + 1,
+                    next_attempt_at=now + SENDING_LEASE)
+            .execution_options(synchronize_session=False)).rowcount
+        session.commit()
+        if claimed != 1:
+            continue                # another process has it
+        email = session.get(OutboxEmail, email_id, populate_existing=True)
         try:
             transmit(email, config)
         except Exception as exc:  # any transport error: retry later, never raise
@@ -77,7 +96,6 @@ def deliver_due(session: Session, config, now: datetime | None = None, limit: in
                 email.status = EmailStatus.failed
                 counts["failed"] += 1
             else:
-                email.status = EmailStatus.pending
                 email.next_attempt_at = now + backoff(email.attempts)
                 counts["retrying"] += 1
         else:
@@ -85,7 +103,7 @@ def deliver_due(session: Session, config, now: datetime | None = None, limit: in
             email.sent_at = utcnow()
             email.last_error = None
             counts["sent"] += 1
-    session.commit()
+        session.commit()
     return counts
 
 

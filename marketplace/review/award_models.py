@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, Numeric, String, Text, \
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, Numeric, String, Text, \
     UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -58,6 +58,8 @@ class Decision(db.Model):
     publicity_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     publicity_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     finalised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the audit log's signed head when publicity started, published on the publicity page
+    audit_anchor: Mapped[dict | None] = mapped_column(JSON)
 
     challenge: Mapped[Challenge] = relationship(lazy="joined")
     round: Mapped[ReviewRound] = relationship()

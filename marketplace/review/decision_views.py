@@ -36,16 +36,22 @@ def decide(round_id: int):
             # what was typed and ticked stays on the page with the reason
             g.rollback_only = True
             flash(str(error.message), "error")
-            return _decide_page(review, form, chosen, 400)
+            if error.field in form:
+                form[error.field].errors = [*form[error.field].errors, error.message]
+            return _decide_page(review, form, chosen, 400,
+                                winner_error=error.message if error.field == "winner" else None)
         flash(_("Decision proposed. The need owner is asked to confirm it."), "success")
         return redirect(url_for("review.need_decision", need_id=review.challenge_id))
     form_errors(form)
     return _decide_page(review, form, chosen, 400 if form.is_submitted() else 200)
 
 
-def _decide_page(review, form: DecisionForm, chosen: list[int], status: int):
+def _decide_page(review, form: DecisionForm, chosen: list[int], status: int,
+                 winner_error=None):
     return render_template("review/decide.html", review=review, need=review.challenge, form=form,
-                           results=queries.results(review), chosen=set(chosen)), status
+                           results=queries.results(review), chosen=set(chosen),
+                           winner_error=winner_error,
+                           blocker=decisions.decision_blocker(review)), status
 
 
 @bp.route("/admin/review/needs/<int:need_id>/decision")

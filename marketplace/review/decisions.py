@@ -7,6 +7,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
+from marketplace.audit.anchor import make_anchor
 from marketplace.audit.operations import record
 from marketplace.bids.models import Bid, BidStatus
 from marketplace.challenges.models import Challenge, NeedStatus
@@ -25,28 +26,38 @@ from .operations import ReviewRefused
 from .queries import latest_decision, milestones, results, round_complete
 
 
+def decision_blocker(review: ReviewRound):
+    """Why no decision can be proposed on this round now (translated), or None."""
+    need = review.challenge
+    if need.status != NeedStatus.under_review:
+        return _l("A decision can be proposed only while the need is under review.")
+    if review.status != RoundStatus.scoring:
+        return (_l("Start the scoring first: a decision follows the reviewers' scores.")
+                if review.status == RoundStatus.formal_check else
+                _l("This round is closed; decide on the need's current round."))
+    if not round_complete(review):
+        return _l("Every reviewer must submit every sheet before a decision.")
+    pending = latest_decision(need)
+    if pending is not None and pending.status == DecisionStatus.proposed:
+        return _l("A decision is already waiting for the need owner.")
+    return None
+
+
 def propose_decision(review: ReviewRound, actor, *, outcome: Outcome, winner_entry_ids: list[int],
                      rationale: str, publicity_days: int,
                      rationale_en: str | None = None) -> Decision:
     need = review.challenge
-    if need.status != NeedStatus.under_review:
-        raise ReviewRefused(_l("A decision can be proposed only while the need is under review."))
-    if review.status != RoundStatus.scoring:
-        raise ReviewRefused(_l("Start the scoring first: a decision follows the reviewers' "
-                               "scores.") if review.status == RoundStatus.formal_check else
-                            _l("This round is closed; decide on the need's current round."))
-    if not round_complete(review):
-        raise ReviewRefused(_l("Every reviewer must submit every sheet before a decision."))
-    pending = latest_decision(need)
-    if pending is not None and pending.status == DecisionStatus.proposed:
-        raise ReviewRefused(_l("A decision is already waiting for the need owner."))
+    blocker = decision_blocker(review)
+    if blocker is not None:
+        raise ReviewRefused(blocker)
     chosen = [e for e in review.eligible_entries if e.id in set(winner_entry_ids)]
     if outcome == Outcome.award and not chosen:
-        raise ReviewRefused(_l("Choose at least one winner, or decide on no award."))
+        raise ReviewRefused(_l("Choose at least one winner, or decide on no award."),
+                            field="winner")
     if outcome == Outcome.no_award and chosen:
-        raise ReviewRefused(_l("A no-award decision has no winners."))
+        raise ReviewRefused(_l("A no-award decision has no winners."), field="winner")
     if not (rationale or "").strip():
-        raise ReviewRefused(_l("Give the reasons for the decision."))
+        raise ReviewRefused(_l("Give the reasons for the decision."), field="rationale")
     ranked = results(review)
     # winners in the order of the ranking (the page and the notice list them so), not by label
     position = {item.key.id: n for n, item in enumerate(ranked.ranking)}
@@ -86,6 +97,10 @@ def confirm_decision(decision: Decision, owner, note: str | None = None) -> None
     record("decision.confirm", owner, need=decision.challenge, subject=decision,
            data={"note": decision.owner_note,
                  "publicity_ends_at": decision.publicity_ends_at.isoformat()})
+    # published with the decision: anyone may keep it, and `audit verify --anchor` then shows
+    # whether the log was rewritten since (the entry just written included)
+    decision.audit_anchor = make_anchor(now)
+    db.session.flush()
     events.decision_published(decision)
 
 
@@ -93,7 +108,7 @@ def decline_decision(decision: Decision, owner, note: str) -> None:
     if not decision.can_confirm(owner):
         raise ReviewRefused(_l("Only the need owner can answer a proposed decision."))
     if not (note or "").strip():
-        raise ReviewRefused(_l("Say why you do not confirm the decision."))
+        raise ReviewRefused(_l("Say why you do not confirm the decision."), field="note")
     decision.status, decision.owner_note = DecisionStatus.declined, note.strip()
     db.session.flush()
     record("decision.decline", owner, need=decision.challenge, subject=decision,
@@ -135,11 +150,14 @@ def resolve_objection(objection: Objection, actor, *, upheld: bool, resolution: 
     if upheld and decision.status == DecisionStatus.publicity:
         decision.status = DecisionStatus.reopened
         decision.round.status = RoundStatus.scoring
+        # publicity has shown the winners' names next to their labels and scores: the round
+        # goes on as an open re-review, and says so, instead of pretending to be blind
+        was_blind, decision.round.blind = decision.round.blind, False
         record_transition(decision.challenge, NeedStatus.under_review, actor,
                           reason=objection.resolution)
         db.session.flush()
         record("decision.reopen", actor, need=decision.challenge, subject=decision,
-               data={"objection_id": objection.id})
+               data={"objection_id": objection.id, "open_review": was_blind})
         events.decision_reopened(objection)
     elif decision.can_finalise():
         finalise(decision, actor)

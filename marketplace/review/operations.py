@@ -37,11 +37,13 @@ DEFAULT_RUBRIC = [
 
 
 class ReviewRefused(Exception):
-    """A review step the rules do not allow now; the message says why."""
+    """A review step the rules do not allow now; the message says why, and `field` names the
+    form field it is about (so that the page can show it there), if any."""
 
-    def __init__(self, message):
+    def __init__(self, message, field: str | None = None):
         super().__init__(str(message))
         self.message = message
+        self.field = field
 
 
 @dataclass

@@ -25,14 +25,24 @@ MAX_OBJECTION_FILES = 5
 
 @bp.route("/needs/<int:need_id>/publicity")
 def publicity(need_id: int):
-    need = load_need(need_id)
+    return _publicity_page(load_need(need_id))
+
+
+def _publicity_page(need, form: ObjectionForm | None = None, status: int = 200):
+    """The public page; a refused objection comes back with what was typed and its errors
+    beside the fields (status 400: nothing was stored)."""
     decision = queries.public_decision(need)
     withdrawn = queries.withdrawn_decisions(need)
     if decision is None and not withdrawn:
         abort(404)
     can_object = decision is not None and decision.can_object(current_user)
+    if form is None and can_object:
+        form = ObjectionForm()
+    mine = [o for o in decision.objections if o.user_id == current_user.id] \
+        if decision is not None and current_user.is_authenticated else []
     return render_template("review/publicity.html", need=need, decision=decision,
-                           withdrawn=withdrawn, form=ObjectionForm() if can_object else None)
+                           withdrawn=withdrawn, form=form if can_object else None,
+                           my_objections=mine, max_files=MAX_OBJECTION_FILES), status
 
 
 @bp.route("/review/decisions/<int:decision_id>/objections", methods=["POST"])
@@ -45,14 +55,19 @@ def lodge_objection(decision_id: int):
         abort(403)
     form = ObjectionForm()
     if not form.validate_on_submit():
-        form_errors(form)
-        return redirect(target + "#object")
+        flash(_("The objection was not lodged: correct the marked fields. Your text is kept."),
+              "error")
+        return _publicity_page(decision.challenge, form, 400)
     uploads = [f for f in (form.files.data or []) if f and f.filename][:MAX_OBJECTION_FILES]
     try:
         stored = [store_upload(f) for f in uploads]
         decisions.lodge_objection(decision, current_user, form.reason.data, stored)
     except UploadRejected as rejected:
-        return refused(ReviewRefused(rejected.message), target + "#object")
+        db.session.rollback()
+        form.files.errors = [rejected.message]
+        flash(_("The objection was not lodged: correct the marked fields. Your text is kept."),
+              "error")
+        return _publicity_page(decision.challenge, form, 400)
     except ReviewRefused as error:
         return refused(error, target + "#object")
     flash(_("Your objection was lodged. The program office will resolve it and publish its "
@@ -87,11 +102,21 @@ def confirm_decision(decision_id: int):
                 decisions.confirm_decision(decision, current_user, form.note.data)
                 flash(_("Decision confirmed. Publicity has started."), "success")
         except ReviewRefused as error:
-            return refused(error, target)
+            if error.field not in form:
+                return refused(error, target)
+            # the owner's note stays, with the reason beside it (400: nothing was changed)
+            db.session.rollback()
+            form[error.field].errors = [*form[error.field].errors, error.message]
+            flash(str(error.message), "error")
+            return _confirm_page(decision, form, 400)
         return redirect(target)
     form_errors(form)
+    return _confirm_page(decision, form, 400 if form.is_submitted() else 200)
+
+
+def _confirm_page(decision: Decision, form: OwnerAnswerForm, status: int):
     return render_template("review/confirm.html", decision=decision, need=decision.challenge,
-                           form=form, results=queries.results(decision.round))
+                           form=form, results=queries.results(decision.round)), status
 
 
 @bp.route("/review/milestones/<int:milestone_id>/report", methods=["POST"])
@@ -147,4 +172,5 @@ bp.app_context_processor(lambda: {"review_panel": need_panel})
 bp.add_app_template_global(sheet_label, "sheet_label")
 # the team's bid pages (bids) show what the review made of the bid
 bp.add_app_template_global(queries.bid_outcome, "bid_outcome")
+bp.add_app_template_global(queries.reopened_after_publicity, "reopened_after_publicity")
 bp.add_app_template_global(DECISION_STATUS_LABELS.get, "decision_status_label")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -141,6 +142,14 @@ def decisions_in_publicity() -> list[Decision]:
         Decision.status == DecisionStatus.publicity).order_by(Decision.publicity_ends_at)))
 
 
+def reopened_after_publicity(review: ReviewRound) -> bool:
+    """A decision from this round was withdrawn after publicity (an upheld objection): the
+    teams' names were public, so the round goes on as an open re-review."""
+    return db.session.scalar(select(Decision.id).where(
+        Decision.round_id == review.id, Decision.status == DecisionStatus.reopened)
+        .limit(1)) is not None
+
+
 def latest_expert_round(need: Challenge) -> ReviewRound | None:
     """The need's latest expert round: the one whose formal check the teams see."""
     from .models import RoundKind
@@ -152,9 +161,12 @@ def latest_expert_round(need: Challenge) -> ReviewRound | None:
 @dataclass
 class BidOutcome:
     """What the review made of a team's bid, for the team: "won", "not_selected",
-    "no_award" (once the decision is final) or "ineligible" (formal check), with the reason."""
+    "no_award" (once the decision is final); "proposed_won", "proposed_not_selected",
+    "proposed_no_award" while the decision is in publicity (until when); or "ineligible"
+    (formal check), with the reason."""
     code: str
     reason: str | None = None
+    until: datetime | None = None
 
 
 def bid_outcome(bid) -> BidOutcome | None:
@@ -173,6 +185,16 @@ def bid_outcome(bid) -> BidOutcome | None:
             return BidOutcome("no_award")
         won = any(w.bid_id == bid.id for w in decision.winners)
         return BidOutcome("won" if won else "not_selected")
+    public = db.session.scalar(
+        select(Decision).where(Decision.challenge_id == bid.challenge_id,
+                               Decision.status == DecisionStatus.publicity,
+                               Decision.proposed_at >= bid.created_at)
+        .order_by(Decision.id.desc()).limit(1))
+    if public is not None:
+        code = ("proposed_no_award" if public.outcome == Outcome.no_award
+                else "proposed_won" if any(w.bid_id == bid.id for w in public.winners)
+                else "proposed_not_selected")
+        return BidOutcome(code, until=public.publicity_ends_at)
     review = latest_expert_round(bid.challenge)
     if review is not None:
         entry = db.session.scalar(select(RoundBid).where(

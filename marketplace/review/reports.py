@@ -9,7 +9,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from openpyxl import Workbook
 
-from marketplace.core.spreadsheets import SafeCsvWriter, append_row
+from marketplace.core.spreadsheets import SafeCsvWriter, append_row, finish_sheet
 from marketplace.core.timefmt import format_in_zone, program_zone
 
 from .aggregation import TRIM_FROM, quantize
@@ -224,6 +224,8 @@ def to_xlsx(report: Report) -> bytes:
     decision = book.create_sheet(_("Decision"))
     for row in report.decision_rows():
         append_row(decision, row)
+    for sheet in book.worksheets:
+        finish_sheet(sheet, header=sheet is not summary and sheet is not decision)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

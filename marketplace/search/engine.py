@@ -93,12 +93,22 @@ NUMBER_MIN, NUMBER_MAX = -(2 ** 63), 2 ** 63 - 1
 TERM_FIELDS = ("tg", "bg", "tw", "bw", "sh", "spell")
 
 
+# What one document may cost the indexer, whatever reached the database: the text analysed
+# (a need's fields are held to the form's limits, about 190,000 characters in all) and the
+# length of a term (nobody searches for a 64-character word; a 1 MB "word" bloated the index).
+MAX_ANALYSED_CHARS = 200_000
+MAX_TERM_LENGTH = 64
+
+
 def analysed(title: str, body: str) -> dict[str, list[str]]:
     """The term fields of a document with this title and body text."""
-    return {"tg": analysis.grams(title), "bg": analysis.grams(body),
-            "tw": analysis.words(title), "bw": analysis.words(body),
-            "sh": analysis.shingles(title) + analysis.shingles(body),
-            "spell": analysis.spelling_words(f"{title}\n{body}")}
+    title, body = title[:MAX_ANALYSED_CHARS], body[:MAX_ANALYSED_CHARS]
+    fields = {"tg": analysis.grams(title), "bg": analysis.grams(body),
+              "tw": analysis.words(title), "bw": analysis.words(body),
+              "sh": analysis.shingles(title) + analysis.shingles(body),
+              "spell": analysis.spelling_words(f"{title}\n{body}")}
+    return {name: [t for t in terms if len(t) <= MAX_TERM_LENGTH]
+            for name, terms in fields.items()}
 
 
 class IndexUnavailable(RuntimeError):

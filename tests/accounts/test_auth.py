@@ -101,7 +101,7 @@ def test_throttle_expires_after_the_window(client, auth, people, app):
 def test_login_redirect_stays_on_this_site(client, people):
     response = client.post("/account/login?next=https://evil.example/x",
                            data={"email": "solver@example.com", "password": PASSWORD})
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/my/bids"      # the team's own page, not evil
 
 
 def test_logout_requires_post(client, auth, people):
@@ -158,3 +158,16 @@ def test_a_bad_email_is_explained_in_our_words_in_both_languages(client, app):
     client.set_cookie("lang", "zh")
     page = client.post("/account/register", data=bad).get_data(as_text=True)
     assert "请输入有效的邮箱地址" in page and "无效的 Email" not in page
+
+
+@pytest.mark.parametrize("email, landing", [
+    ("admin@example.com", "/admin/"), ("reviewer@example.com", "/review/"),
+    ("owner@example.com", "/my/needs"), ("solver@example.com", "/my/bids")])
+def test_signing_in_lands_on_the_users_own_work(client, people, email, landing):
+    response = client.post("/account/login", data={"email": email,
+                                                   "password": PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"] == landing
+    client.post("/account/logout")
+    asked = client.post("/account/login?next=/needs/", data={"email": email,
+                                                             "password": PASSWORD})
+    assert asked.headers["Location"] == "/needs/"          # a page asked for still wins

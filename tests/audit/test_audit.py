@@ -112,7 +112,7 @@ def test_the_log_reads_as_words(app, client, auth, people):
     auth.login("admin@example.com")
     page = client.get("/admin/audit/").get_data(as_text=True)
     assert "Decision proposed" in page and "A, B" in page and "['A'" not in page
-    assert "None" not in page.split('class="list audit-log"')[1]
+    assert "None" not in page.split('class="list audit-log stack"')[1]
     client.set_cookie("lang", "zh")
     assert "提出评审结果" in client.get("/admin/audit/").get_data(as_text=True)
 

@@ -125,7 +125,9 @@ def test_drafts_are_private(client, auth, people, app, who):
     need_id = make(app, people.owner_id)
     if who:
         auth.login(who)
-    assert client.get(f"/needs/{need_id}").status_code in (403, 404)
+    # the same answer as for a need that does not exist: nothing tells that the draft exists
+    assert client.get(f"/needs/{need_id}").status_code == 404
+    assert client.get("/needs/999999").status_code == 404
     assert client.get(f"/needs/{need_id}/edit").status_code in (302, 403)
     response = client.post(f"/needs/{need_id}/edit", data={**FORM, "action": "save"})
     assert response.status_code in (302, 403)
@@ -532,3 +534,20 @@ def test_examples_in_empty_fields_say_they_are_examples(client, auth, people, ap
         placeholders = [p for page in pages for p in re.findall(r'placeholder="([^"]*)"', page)]
         assert len(placeholders) >= 5
         assert all(p.startswith(prefix) for p in placeholders), placeholders
+
+
+def test_a_refused_submission_names_everything_at_once(client, auth, people, app):
+    """A typing error and missing fields: all of them are marked in the first answer, not
+    the missing ones only after the typing error is fixed."""
+    auth.login("owner@example.com")
+    client.set_cookie("lang", "en")
+    typed = {**FORM, "title_en": "", "period_months": "", "contact_email": "",
+             "budget_wan": "-5", "action": "submit"}
+    response = client.post("/needs/new", data=typed)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    for message in ("Enter a budget from 0", "Title (English) is required.",
+                    "The project period is required.", "A contact email is required."):
+        assert message in text, message
+    assert count_needs(app) == 0                        # and nothing was stored
+    assert 'value="碳化硅外延设备国产化"' in text          # what was typed stays

@@ -178,3 +178,60 @@ def test_need_owners_hear_when_their_need_is_returned_or_published(app, client, 
     assert [n.user_id for n in published] == [people.owner_id]
     auth.login("owner@example.com")
     assert client.get(published[0].link).status_code == 200
+
+
+def test_two_senders_at_once_send_each_email_exactly_once(app, monkeypatch):
+    """Two processes (gunicorn workers, worker machines) deliver from one outbox at the same
+    moment: every email goes out once, on SQLite as on PostgreSQL (the claim is an UPDATE,
+    not a row lock SQLite ignores)."""
+    import threading
+    import time as clock
+    from sqlalchemy.orm import Session
+    monkeypatch.setitem(app.config, "MAIL_SEND_AFTER_COMMIT", "off")   # only the two senders
+    with app.app_context():
+        db.session.add_all([OutboxEmail(to_address=f"t{i}@example.com", subject="s",
+                                        body="b") for i in range(120)])
+        db.session.commit()
+    sent, start_together = [], threading.Barrier(2)
+
+    def record(email, config):
+        sent.append(email.id)
+        clock.sleep(0.002)                        # an SMTP round trip, shortened
+    monkeypatch.setattr(mail, "transmit", record)
+
+    def sender():
+        with app.app_context(), Session(db.engine) as session:
+            start_together.wait()
+            for _round in range(8):                 # 4 rounds of 30 would do for one sender
+                mail.deliver_due(session, app.config, limit=30)
+    threads = [threading.Thread(target=sender) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(sent) == 120 and len(set(sent)) == 120
+    with app.app_context():
+        assert {e.status for e in _emails(app)} == {EmailStatus.sent}
+        assert {e.attempts for e in _emails(app)} == {1}
+
+
+def test_an_email_whose_sender_died_is_sent_after_its_claim_runs_out(app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_SEND_AFTER_COMMIT", "off")
+    with app.app_context():
+        db.session.add(OutboxEmail(to_address="late@example.com", subject="s", body="b"))
+        db.session.commit()
+
+    def die(email, config):
+        raise KeyboardInterrupt                   # the process is killed mid-send
+    monkeypatch.setattr(mail, "transmit", die)
+    with app.app_context():
+        try:
+            mail.deliver_due(db.session, app.config)
+        except KeyboardInterrupt:
+            db.session.rollback()
+    monkeypatch.setattr(mail, "transmit", lambda email, config: None)
+    with app.app_context():
+        assert mail.deliver_due(db.session, app.config)["sent"] == 0        # still claimed
+        later = utcnow() + mail.SENDING_LEASE + timedelta(seconds=1)
+        assert mail.deliver_due(db.session, app.config, now=later)["sent"] == 1
+        assert _emails(app)[0].status == EmailStatus.sent

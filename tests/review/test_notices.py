@@ -284,3 +284,20 @@ def test_teams_follow_their_bid_through_the_opening_and_the_formal_check(app, cl
     auth.logout()
     notices = told(app, client, auth, NotificationKind.bid_eligible, team_ids, since)
     assert "passed the formal check" in notices[0].email_body or "形式审查" in notices[0].email_body
+
+
+def test_links_in_mail_are_absolute_wherever_the_mail_was_written(app, scene, people):
+    """From a request, the worker or the CLI alike: a mail client cannot open "/bids/3".
+    Without configuration the links point at `make run`'s address."""
+    base = app.config["PUBLIC_BASE_URL"]
+    assert base.startswith("http")
+    since = last_email_id(app)
+    decision_id = proposed(app, scene)
+    with app.app_context():                    # outside any request, as the worker writes
+        decisions.confirm_decision(db.session.get(Decision, decision_id),
+                                   get_user(scene.owner_id))
+        db.session.commit()
+        bodies = [e.body for e in db.session.scalars(select(OutboxEmail).where(
+            OutboxEmail.id > since))]
+    assert bodies and all(f"{base}/" in body for body in bodies)
+    assert not any("\n/" in body or "http://localhost" in body for body in bodies)

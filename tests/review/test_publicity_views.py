@@ -29,6 +29,16 @@ def proposed(app, scene) -> int:
         return decision.id
 
 
+def in_publicity(app, scene) -> int:
+    """A proposed decision the owner has confirmed: publicity is open."""
+    decision_id = proposed(app, scene)
+    with app.app_context():
+        decisions.confirm_decision(db.session.get(Decision, decision_id),
+                                   get_user(scene.owner_id))
+        db.session.commit()
+    return decision_id
+
+
 def scored_round(app, scene, label: str) -> tuple[int, int]:
     """A round every reviewer has scored: its id and the entry id of bid `label`."""
     with app.test_request_context():
@@ -181,3 +191,174 @@ def test_reasons_and_answers_in_the_readers_language(app, client, auth, scene, p
     client.set_cookie("lang", "zh")
     page = client.get(f"/needs/{scene.need_id}/publicity").get_data(as_text=True)
     assert "A 方案综合得分最高。" in page and "经复核，评分符合细则。" in page
+
+
+def test_each_team_learns_what_the_decision_in_publicity_means_for_it(app, client, auth,
+                                                                       scene):
+    """Publicity tells the chosen team that it is the proposed winner and the others that
+    they are not selected, with the end of publicity; My bids says the same, not "Submitted"
+    alone."""
+    from marketplace.notifications.models import Notification, NotificationKind
+    decision_id = proposed(app, scene)
+    auth.login("owner@example.com")
+    client.post(f"/review/decisions/{decision_id}/confirm", data={"action": "confirm"})
+    auth.logout()
+    with app.app_context():
+        decision = db.session.get(Decision, decision_id)
+        winner_org = decision.winners[0].bid.organisation_id
+        notes = db.session.scalars(select(Notification).where(
+            Notification.kind == NotificationKind.decision_published)).all()
+        results = {get_user(n.user_id).organisation_id == winner_org: n.params["result"]
+                   for n in notes}
+        emails = {get_user(n.user_id).email: get_user(n.user_id).organisation_id == winner_org
+                  for n in notes}
+    assert results == {True: "won", False: "not_selected"}
+    for email, won in emails.items():
+        auth.login(email)
+        client.set_cookie("lang", "en")
+        page = client.get("/my/bids").get_data(as_text=True)
+        expected = "proposed_won" if won else "proposed_not_selected"
+        assert f'data-bid-result="{expected}"' in page, email
+        assert "In publicity until" in page
+        listed = client.get("/notifications").get_data(as_text=True)
+        assert ("selects your team" in listed) == won
+        assert ("does not select your team" in listed) == (not won)
+        auth.logout()
+
+
+def test_a_refused_objection_keeps_its_text_and_says_what_is_wrong_beside_the_field(
+        app, client, auth, scene, people):
+    decision_id = in_publicity(app, scene)
+    auth.login("solver@example.com")
+    client.set_cookie("lang", "en")
+    url = f"/review/decisions/{decision_id}/objections"
+    short = client.post(url, data={"reason": "太短了"})
+    text = short.get_data(as_text=True)
+    assert short.status_code == 400 and "太短了</textarea>" in text
+    assert "has-error" in text.split('name="reason"')[0][-300:]
+    typed = "评分过程有误，请复核第三项指标的检测方法。"
+    wrong_file = client.post(url, data={"reason": typed, "files": (io.BytesIO(b"plain text"),
+                                                                   "note.txt")},
+                             content_type="multipart/form-data")
+    text = wrong_file.get_data(as_text=True)
+    assert wrong_file.status_code == 400 and f"{typed}</textarea>" in text
+    assert "PDF, Word, Excel" in text
+    with app.app_context():
+        assert db.session.scalar(select(Objection)) is None
+    assert client.post(url, data={"reason": typed}).status_code == 302
+    mine = client.get(f"/needs/{scene.need_id}/publicity").get_data(as_text=True)
+    assert "data-my-objection" in mine and typed in mine
+
+
+def test_decision_and_confirmation_errors_sit_beside_their_fields(app, client, auth, scene):
+    round_id, _winner = scored_round(app, scene, "A")
+    auth.login("admin@example.com")
+    client.set_cookie("lang", "en")
+    page = client.post(f"/admin/review/rounds/{round_id}/decide",
+                       data={"outcome": "award", "rationale": "理由", "publicity_days": "7"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400
+    winners = text.split('id="winners"')[1].split("</fieldset>")[0]
+    assert "Choose at least one winner" in winners
+
+
+def test_declining_without_a_reason_says_so_beside_the_note(app, client, auth, scene):
+    decision_id = proposed(app, scene)
+    auth.login("owner@example.com")
+    client.set_cookie("lang", "en")
+    page = client.post(f"/review/decisions/{decision_id}/confirm",
+                       data={"action": "decline", "note": "  "})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400
+    note = text.split('name="note"')[1].split("</div>")[0]
+    assert "Say why you do not confirm the decision." in note
+    with app.app_context():
+        assert db.session.get(Decision, decision_id).status.value == "proposed"
+
+
+def test_publicity_publishes_an_anchor_that_the_admin_page_checks(app, client, auth, scene):
+    """The anchor on the publicity page verifies; after the log is emptied, it does not."""
+    import json
+
+    from marketplace.audit.models import AuditEntry
+
+    from ..audit.test_anchor import _cut_end
+    decision_id = proposed(app, scene)
+    with app.app_context():
+        decisions.confirm_decision(db.session.get(Decision, decision_id),
+                                   get_user(scene.owner_id))
+        db.session.commit()
+        anchor = db.session.get(Decision, decision_id).audit_anchor
+        confirm_seq = db.session.scalar(select(AuditEntry.seq).where(
+            AuditEntry.action == "decision.confirm"))
+    assert anchor["seq"] == confirm_seq               # the confirmation itself is anchored
+    page = client.get(f"/needs/{scene.need_id}/publicity").get_data(as_text=True)
+    assert "data-audit-anchor" in page and anchor["signature"] in page
+    auth.login("admin@example.com")
+    client.set_cookie("lang", "en")
+    held = client.post("/admin/audit/anchor/check", data={"anchor": json.dumps(anchor)},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "holds the anchored entry" in held
+    download = client.get("/admin/audit/anchor.json")
+    assert download.status_code == 200 and json.loads(download.data)["seq"] >= anchor["seq"]
+    with app.app_context(), db.engine.begin() as conn:
+        _cut_end(conn)
+    broken = client.post("/admin/audit/anchor/check", data={"anchor": json.dumps(anchor)},
+                         follow_redirects=True).get_data(as_text=True)
+    assert "does not match the anchor" in broken and "no longer in the log" in broken
+    auth.logout()
+    auth.login("owner@example.com")
+    assert client.get("/admin/audit/anchor.json").status_code == 403
+    assert client.post("/admin/audit/anchor/check",
+                       data={"anchor": json.dumps(anchor)}).status_code == 403
+
+
+def test_after_an_upheld_objection_the_round_is_an_open_re_review(app, client, auth, scene,
+                                                                 people):
+    """Publicity showed the winner by name next to its label: re-scoring does not pretend to
+    be blind, and every page of the round says so."""
+    decision_id = proposed(app, scene)
+    with app.app_context():
+        decision = db.session.get(Decision, decision_id)
+        decisions.confirm_decision(decision, get_user(scene.owner_id))
+        objection = decisions.lodge_objection(decision, get_user(people.solver_id),
+                                              "评分过程有误，请复核。", [])
+        decisions.resolve_objection(objection, get_user(scene.admin_id), upheld=True,
+                                    resolution="异议成立，重新评审。")
+        db.session.commit()
+        review = db.session.get(ReviewRound, decision.round_id)
+        assert review.blind is False
+        assignment_id = review.active_assignments[0].id
+        reviewer_email = review.active_assignments[0].reviewer.email
+        team_name = review.entries[0].bid.organisation.name
+    auth.login(reviewer_email)
+    client.set_cookie("lang", "en")
+    page = client.get(f"/review/assignments/{assignment_id}").get_data(as_text=True)
+    assert "data-open-rereview" in page and team_name in page
+    auth.logout()
+    auth.login("admin@example.com")
+    assert "data-open-rereview" in client.get(
+        f"/admin/review/rounds/{review.id}").get_data(as_text=True)
+
+
+def test_steps_that_cannot_be_taken_now_are_not_offered(app, client, auth, scene):
+    """During publicity: no decision form (it says why), a disabled "make final" with the
+    date it becomes possible; with every sheet in, no reminder button."""
+    decision_id = proposed(app, scene)
+    with app.app_context():
+        decision = db.session.get(Decision, decision_id)
+        round_id = decision.round_id
+    auth.login("admin@example.com")
+    client.set_cookie("lang", "en")
+    page = client.get(f"/admin/review/rounds/{round_id}").get_data(as_text=True)
+    assert "data-remind-form" not in page              # every sheet is submitted
+    auth.logout()
+    auth.login("owner@example.com")
+    client.post(f"/review/decisions/{decision_id}/confirm", data={"action": "confirm"})
+    auth.logout()
+    auth.login("admin@example.com")
+    decide = client.get(f"/admin/review/rounds/{round_id}/decide").get_data(as_text=True)
+    assert "data-decide-blocked" in decide and "data-propose-decision" not in decide
+    panel = client.get(f"/admin/review/needs/{scene.need_id}/decision").get_data(as_text=True)
+    button = panel.split("data-finalise")[1].split(">")[0]
+    assert "disabled" in button and "Not yet: possible once publicity has ended" in panel

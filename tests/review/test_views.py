@@ -416,7 +416,7 @@ def test_the_audit_log_names_people_criteria_and_needs(app, client, auth, scene)
     auth.login("admin@example.com")
     client.set_cookie("lang", "en")
     page = client.get(f"/admin/audit/?need={ref}&action=score.submit").get_data(as_text=True)
-    table = page.split('class="list audit-log"')[1]
+    table = page.split('class="list audit-log stack"')[1]
     assert table.count('data-action="score.submit"') == 15
     assert f"{first_criterion} " in table and reviewer_name in table
     for code in ("bid_id", "min_panel", "reviewer:", "scores:", "@example.com</td>"):
@@ -431,7 +431,7 @@ def test_the_audit_log_names_people_criteria_and_needs(app, client, auth, scene)
     assert missing.status_code == 400
     text = missing.get_data(as_text=True)
     assert "No need has the reference or number “NO-SUCH-REF”." in text
-    assert 'class="list audit-log"' not in text
+    assert 'class="list audit-log stack"' not in text
     assert client.get("/admin/audit/?action=drop%20table").status_code == 400
     assert client.get("/admin/audit/export.csv?need=NO-SUCH-REF").status_code == 400
     client.set_cookie("lang", "zh")

@@ -8,7 +8,7 @@ from marketplace.review import decisions
 from marketplace.review.award_models import Decision, Objection
 
 from .conftest import get_user
-from .test_publicity_views import proposed
+from .test_publicity_views import in_publicity, proposed
 
 
 def _told(app, kind) -> set[int]:
@@ -68,11 +68,7 @@ def test_a_declined_decision_tells_the_program_office(app, scene, people):
 
 def test_objections_tell_the_office_and_an_upheld_one_tells_owner_and_bidders(
         app, client, auth, scene, people):
-    decision_id = proposed(app, scene)
-    with app.app_context():
-        decisions.confirm_decision(db.session.get(Decision, decision_id),
-                                   get_user(scene.owner_id))
-        db.session.commit()
+    decision_id = in_publicity(app, scene)
     auth.login("solver@example.com")
     client.post(f"/review/decisions/{decision_id}/objections",
                 data={"reason": "评分细则第三项的理解与公告不一致，请复核。"})
