@@ -1,15 +1,16 @@
 """Register, log in, log out."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.core.i18n import LANG_COOKIE, remember_locale
 from marketplace.core.limits import limited
 from marketplace.core.redirects import safe_target
-from marketplace.extensions import login_manager
+from marketplace.extensions import db, login_manager
 
 from . import sessions
 
@@ -64,11 +65,20 @@ def register():
     if not form.validate_on_submit():
         return render_template("accounts/register.html", form=form), \
             400 if form.is_submitted() else 200
-    org = create_organisation(form.organisation.data, OrgType(form.organisation_type.data),
-                              form.country.data, name_en=form.organisation_en.data)
-    user = create_user(form.email.data, form.name.data, form.password.data,
-                       {Role(form.account_type.data)}, organisation=org,
-                       locale=request.cookies.get("lang"))
+    try:
+        with db.session.begin_nested():
+            org = create_organisation(form.organisation.data,
+                                      OrgType(form.organisation_type.data), form.country.data,
+                                      name_en=form.organisation_en.data)
+            user = create_user(form.email.data, form.name.data, form.password.data,
+                               {Role(form.account_type.data)}, organisation=org,
+                               locale=request.cookies.get("lang"))
+    except IntegrityError:
+        # the same address registered at the same moment (a double click): one account
+        form.email.errors = [*form.email.errors,
+                             _("An account with this email already exists.")]
+        g.rollback_only = True
+        return render_template("accounts/register.html", form=form), 400
     sessions.start(user)
     login_user(user)
     flash(_("Your account is ready. An administrator will verify your organisation."), "success")

@@ -54,6 +54,15 @@ def action_label(code: str) -> str:
     return str(label) if label is not None else code
 
 
+def list_separator() -> str:
+    """"、" between items and "；" between parts in Chinese; ", " and "; " in English."""
+    return "、" if str(get_locale()) == "zh" else ", "
+
+
+def part_separator() -> str:
+    return "；" if str(get_locale()) == "zh" else "; "
+
+
 def readable(value) -> str:
     """A detail value as a person reads it."""
     if value is None or value == "" or value == []:
@@ -61,9 +70,9 @@ def readable(value) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, (list, tuple)):
-        return ", ".join(readable(item) for item in value)
+        return list_separator().join(readable(item) for item in value)
     if isinstance(value, dict):
-        return "; ".join(f"{key}: {readable(item)}" for key, item in value.items())
+        return part_separator().join(f"{key}: {readable(item)}" for key, item in value.items())
     return str(value)
 
 
@@ -121,7 +130,7 @@ def _person(value) -> str:
 
 @detail_formatter("panel", "reviewers")
 def _people(value) -> str:
-    return ", ".join(person(email) for email in value or []) or "—"
+    return list_separator().join(person(email) for email in value or []) or "—"
 
 
 @detail_formatter("publicity_ends_at", "deadline")
@@ -139,13 +148,13 @@ def _count(value) -> str:
 
 @detail_formatter("files")
 def _files(value) -> str:
-    return ", ".join(str(item[0]) if isinstance(item, list) and item else str(item)
+    return list_separator().join(str(item[0]) if isinstance(item, list) and item else str(item)
                      for item in value or []) or "—"
 
 
 @detail_formatter("bids")
 def _bid_labels(value) -> str:
-    return ", ".join(sorted(value)) if isinstance(value, dict) else readable(value)
+    return list_separator().join(sorted(value)) if isinstance(value, dict) else readable(value)
 
 
 @detail_formatter("organisation_id")

@@ -158,8 +158,11 @@ def submit_bid(bid: Bid, user, now: datetime | None = None) -> BidVersion:
                                            files)
     if errors:
         raise BidInvalid(errors)
-    number = (db.session.scalar(select(func.max(BidVersion.number)).where(
-        BidVersion.bid_id == bid.id)) or 0) + 1
+    last = db.session.scalar(select(BidVersion).where(BidVersion.bid_id == bid.id)
+                             .order_by(BidVersion.number.desc()).limit(1))
+    if last is not None and last.content == content and bid.status == BidStatus.submitted:
+        return last     # a double click, or "submit" again with nothing changed: no new version
+    number = (last.number if last is not None else 0) + 1
     version = BidVersion(bid_id=bid.id, number=number, submitted_at=now,
                          submitted_by_id=user.id, content=content,
                          budget_total_wan=Decimal(content["budget_total"]))

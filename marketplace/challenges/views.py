@@ -28,8 +28,11 @@ bp.add_app_template_global(need_status_label, "need_status_label")
 @cached_page
 def index():
     filters = NeedFilters.from_args(request.args)
-    page = db.paginate(public_needs_query(filters), per_page=12, max_per_page=50,
-                       count=False)
+    number = request.args.get("page", "1")
+    if not (number.isdigit() and 0 < len(number) <= 7):   # past any list there will be
+        abort(404)
+    page = db.paginate(public_needs_query(filters), page=int(number), per_page=12,
+                       max_per_page=50, count=False)
     page.total = count_public_needs(filters)
     return render_template("challenges/index.html", page=page, filters=filters)
 

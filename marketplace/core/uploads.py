@@ -6,8 +6,10 @@ as downloads (Content-Disposition: attachment, nosniff).
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import secrets
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,10 +63,23 @@ class StoredFileColumns:
     sha256: Mapped[str] = mapped_column(String(64))
 
 
+def download_name(filename: str, content_type: str) -> str:
+    """The name a download is saved under ends with the extension of its checked type:
+    "invoicefdp.exe" that is really a PDF downloads as "invoicefdp.exe.pdf"."""
+    extension = next((ext for ext, mime in ALLOWED_KINDS.items() if mime == content_type), None)
+    if extension is None:
+        return filename
+    suffix = Path(filename).suffix.lower().lstrip(".")
+    same = {suffix} & ({"jpg", "jpeg"} if extension == "jpg" else {extension})
+    return filename if same else f"{filename}.{extension}"
+
+
 def send_stored(item):
     """A stored file as a private download; callers check permissions first."""
     response = send_file(stored_path(item.storage_key), mimetype=item.content_type,
-                         as_attachment=True, download_name=item.filename, max_age=0)
+                         as_attachment=True,
+                         download_name=download_name(item.filename, item.content_type),
+                         max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -93,6 +108,8 @@ def store_upload(file_storage) -> StoredFile:
     if kind is None or kind.extension not in ALLOWED_KINDS:
         raise UploadRejected(_l("This file type is not accepted. Upload PDF, Word, Excel, "
                                 "PowerPoint, PNG, JPEG or ZIP files."))
+    if kind.extension in ("zip", "docx", "xlsx", "pptx"):     # all of them ZIP archives
+        _check_archive(data, kind.extension == "zip")
     key = secrets.token_hex(24)
     target = upload_dir() / key
     with open(target, "xb") as handle:
@@ -101,6 +118,41 @@ def store_upload(file_storage) -> StoredFile:
     return StoredFile(storage_key=key, content_type=ALLOWED_KINDS[kind.extension],
                       size=len(data), sha256=hashlib.sha256(data).hexdigest(),
                       filename=safe_filename(file_storage.filename))
+
+
+MAX_EXPANDED_BYTES = 200 * 1024 * 1024   # an archive may unpack to at most this much
+MAX_ARCHIVE_MEMBERS = 2000
+# programs and scripts: not supporting documents, and what a zip bomb or a dropper carries
+EXECUTABLE_SUFFIXES = frozenset((
+    "exe", "dll", "com", "bat", "cmd", "msi", "scr", "pif", "cpl", "vbs", "vbe", "js", "jse",
+    "wsf", "wsh", "ps1", "psm1", "sh", "bash", "jar", "apk", "app", "deb", "rpm", "dmg", "elf",
+    "bin", "run", "lnk", "hta", "reg"))
+
+
+def _check_archive(data: bytes, is_zip: bool) -> None:
+    """A ZIP (or an Office file, which is one) is refused when it would unpack to more than
+    MAX_EXPANDED_BYTES or hold more than MAX_ARCHIVE_MEMBERS files; a ZIP also when it
+    carries a program or script, or a path that climbs out of its folder."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise UploadRejected(_l("The archive is damaged and cannot be read.")) from None
+    if len(members) > MAX_ARCHIVE_MEMBERS or \
+            sum(m.file_size for m in members) > MAX_EXPANDED_BYTES:
+        raise UploadRejected(_l("The archive unpacks to more than %(mb)d MB or %(n)d files.",
+                                mb=MAX_EXPANDED_BYTES // (1024 * 1024), n=MAX_ARCHIVE_MEMBERS))
+    if not is_zip:
+        return
+    for member in members:
+        name = member.filename.replace("\\", "/")
+        suffix = name.rsplit(".", 1)[-1].lower() if "." in name.rsplit("/", 1)[-1] else ""
+        if suffix in EXECUTABLE_SUFFIXES:
+            raise UploadRejected(_l("The archive contains a program or script (%(name)s): "
+                                    "remove it and upload again.", name=name[-80:]))
+        if name.startswith("/") or ".." in name.split("/"):
+            raise UploadRejected(_l("The archive contains a path outside its folder "
+                                    "(%(name)s).", name=name[-80:]))
 
 
 def stored_path(storage_key: str) -> Path:

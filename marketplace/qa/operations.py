@@ -20,6 +20,11 @@ class QARefused(Exception):
 def ask(need: Challenge, user, text: str) -> Question:
     if not can_ask(need, user):
         raise QARefused(_l("Questions can be asked while the need is open for bids."))
+    same = db.session.scalar(select(Question).where(
+        Question.challenge_id == need.id, Question.asker_id == user.id,
+        Question.text == text.strip()).limit(1))
+    if same is not None:
+        return same     # a double click or a resend: the question is asked once
     question = Question(challenge_id=need.id, asker_id=user.id, text=text.strip())
     db.session.add(question)
     db.session.flush()

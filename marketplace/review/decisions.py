@@ -121,6 +121,11 @@ def lodge_objection(decision: Decision, user, reason: str, files: list[StoredFil
         raise ReviewRefused(_l("Objections can be lodged only during publicity."))
     if not (reason or "").strip():
         raise ReviewRefused(_l("Give the reasons for your objection."))
+    same = db.session.scalar(select(Objection).where(
+        Objection.decision_id == decision.id, Objection.user_id == user.id,
+        Objection.reason == reason.strip(), Objection.status == ObjectionStatus.open).limit(1))
+    if same is not None:
+        return same     # a double click or a resend: lodged once
     objection = Objection(decision_id=decision.id, user_id=user.id, reason=reason.strip())
     objection.files = [ObjectionFile(**f.columns()) for f in files]
     db.session.add(objection)

@@ -7,7 +7,8 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
 
-from marketplace.audit.labels import detail_formatter, readable
+from marketplace.audit.labels import (detail_formatter, list_separator, part_separator,
+                                     readable)
 from marketplace.core.types import plain_number
 from marketplace.extensions import db
 
@@ -85,7 +86,7 @@ def _conflict_kind(value) -> str:
 def _milestones(value) -> str:
     """A count (contract recorded) or each milestone's status (project accepted)."""
     if isinstance(value, dict):
-        return ", ".join(_milestone_status(status) for status in value.values()) or "—"
+        return list_separator().join(_milestone_status(s) for s in value.values()) or "—"
     return readable(value)
 
 
@@ -99,7 +100,7 @@ def _scores(value) -> str:
         criterion = db.session.get(Criterion, int(key)) if str(key).isdigit() else None
         name = criterion.display_name(locale) if criterion is not None else str(key)
         parts.append(f"{name} {_number(score)}")
-    return "; ".join(parts)
+    return part_separator().join(parts)
 
 
 @detail_formatter("criteria")
@@ -115,7 +116,7 @@ def _criteria(value) -> str:
             parts.append(text)
         else:
             parts.append(readable(row))
-    return "; ".join(parts) or "—"
+    return part_separator().join(parts) or "—"
 
 
 def _number(value) -> str:

@@ -185,7 +185,12 @@ def set_rubric(review: ReviewRound, rows: list[CriterionRow], actor) -> None:
     if sum(r.weight for r in rows) != 100:
         raise ReviewRefused(_l("The weights add up to %(total)s; they must add up to 100.",
                                total=sum(r.weight for r in rows)))
+    cent = Decimal("0.01")
     for row in rows:
+        scores = (row.min_score, row.max_score)
+        if any(not value.is_finite() or value != value.quantize(cent) for value in scores):
+            # 1e-400 passed "from 0 to 1000", was stored as 0.00 and divided by zero later
+            raise ReviewRefused(_l("Scores have at most two decimals (e.g. 0, 10 or 7.5)."))
         if not row.name.strip() or not 1 <= row.weight <= 100 or row.max_score <= row.min_score:
             raise ReviewRefused(_l("Each criterion needs a name, a weight from 1 to 100 and a "
                                    "highest score above its lowest."))

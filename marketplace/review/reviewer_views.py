@@ -10,6 +10,7 @@ from wtforms import SelectChoice
 
 from marketplace.accounts.models import Organisation, Role
 from marketplace.challenges.forms import ActionForm
+from marketplace.core.web import MAX_ROW_ID
 from marketplace.extensions import db
 
 from . import operations, queries, scoring
@@ -72,7 +73,9 @@ def declare_conflict():
         form_errors(form)
         return redirect(target)
     kind = ConflictKind(form.kind.data)
-    organisation = db.session.get(Organisation, form.organisation_id.data or 0)
+    chosen = form.organisation_id.data or 0
+    # an id no row can have (a 40-digit number) is no organisation, not a database error
+    organisation = db.session.get(Organisation, chosen) if 0 < chosen <= MAX_ROW_ID else None
     if kind == ConflictKind.organisation and organisation is None:
         flash(_("Choose the organisation."), "error")
         return redirect(target)

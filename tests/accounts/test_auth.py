@@ -171,3 +171,22 @@ def test_signing_in_lands_on_the_users_own_work(client, people, email, landing):
     asked = client.post("/account/login?next=/needs/", data={"email": email,
                                                              "password": PASSWORD})
     assert asked.headers["Location"] == "/needs/"          # a page asked for still wins
+
+
+def test_registering_one_address_twice_at_once_gives_one_account_and_no_error(
+        client, app, monkeypatch):
+    """Two requests pass the form's "no such account yet" check at the same moment: the
+    second is told the address has an account (400), never a 500."""
+    from marketplace.accounts.forms import RegisterForm
+    form = {"email": "twice@example.com", "name": "Twice", "password": "correct horse 1998 !x",
+            "confirm": "correct horse 1998 !x", "organisation": "双击大学",
+            "organisation_type": "university", "country": "CN", "account_type": "solver"}
+    assert client.post("/account/register", data=form).status_code == 302
+    client.post("/account/logout")
+    monkeypatch.setattr(RegisterForm, "validate_email", lambda self, field: None)  # the race
+    again = client.post("/account/register", data=form)
+    assert again.status_code == 400
+    assert "already exists" in again.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(User.id)).where(
+            User.email == "twice@example.com")) == 1

@@ -268,3 +268,14 @@ def test_deadlines_read_in_beijing_time_and_the_readers_zone_alike_everywhere(ap
     page = client.get("/my/bids").get_data(as_text=True)
     assert "data-your-time" in page and page.split("data-your-time")[1].split(">")[0].count(
         "hidden") == 1
+
+
+def test_a_double_submit_makes_one_version(app, client, auth):
+    """Two clicks on "submit" (or a resend) with nothing changed: one version, one notice."""
+    a = arena(app)
+    bid_id = start(app, a)
+    auth.login("solver@example.com")
+    for _ in range(2):
+        assert client.post(f"/bids/{bid_id}/edit", data=bid_form(a, action="submit")) \
+            .status_code == 302
+    assert [v.number for v in _bid(app, bid_id).versions] == [1]

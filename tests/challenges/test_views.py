@@ -1,5 +1,6 @@
 """Needs through the browser's eyes: drafting, screening, permissions, safe rendering."""
 import io
+import zipfile
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -234,6 +235,9 @@ def test_list_paginates(client, people, app):
     on_first = {i for i in range(15) if f"Need number {i:02d}" in first}
     on_second = {i for i in range(15) if f"Need number {i:02d}" in second}
     assert len(on_first) == 12 and len(on_second) == 3 and not on_first & on_second
+    # past the end, or numbers no list reaches (an OFFSET beyond 64 bits was a 500)
+    for page in ("3", "0", "-1", "abc", "99999999999999999999"):
+        assert client.get(f"/needs/?page={page}").status_code == 404, page
 
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -551,3 +555,38 @@ def test_a_refused_submission_names_everything_at_once(client, auth, people, app
         assert message in text, message
     assert count_needs(app) == 0                        # and nothing was stored
     assert 'value="碳化硅外延设备国产化"' in text          # what was typed stays
+
+
+def _zip(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_archives_are_checked_inside_and_downloads_name_their_real_type(client, auth, people,
+                                                                       app):
+    """A zip bomb, a program inside a ZIP and a path climbing out are refused; a PDF named
+    .exe downloads as .exe.pdf."""
+    need_id = make(app, people.owner_id)
+    auth.login("owner@example.com")
+    client.set_cookie("lang", "en")
+    bomb = _zip({f"part{i}.txt": b"\0" * (60 * 1024 * 1024) for i in range(4)})   # 240 MB
+    refused = {
+        "bomb.zip": (bomb, "unpacks to more than"),
+        "tools.zip": (_zip({"docs/readme.pdf": PDF, "setup.exe": b"MZ" + b"\0" * 64}),
+                      "program or script"),
+        "climb.zip": (_zip({"../../etc/cron.d/x": b"* * * * * root true"}), "outside its"),
+    }
+    for name, (data, reason) in refused.items():
+        page = upload(client, need_id, data, name)
+        assert reason in client.get(f"/needs/{need_id}/edit").get_data(as_text=True) or \
+            reason in page.get_data(as_text=True), name
+    assert upload(client, need_id, _zip({"specs/sheet.pdf": PDF}), "specs.zip")
+    upload(client, need_id, PDF, "invoicefdp.exe")
+    with app.app_context():
+        files = {a.filename: a.id for a in db.session.get(Challenge, need_id).attachments}
+    assert set(files) == {"specs.zip", "invoicefdp.exe"}
+    with client.get(f"/needs/{need_id}/attachments/{files['invoicefdp.exe']}") as download:
+        assert 'filename=invoicefdp.exe.pdf' in download.headers["Content-Disposition"]

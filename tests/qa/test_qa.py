@@ -1,4 +1,6 @@
 """Q&A (答疑): public questions and answers, askers hidden from other teams."""
+from sqlalchemy import func, select
+
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification, OutboxEmail
 from marketplace.qa.models import Question
@@ -71,3 +73,13 @@ def test_asking_needs_a_login_and_an_open_need(app, client, auth):
     assert _ask(client, auth, a).status_code == 403
     with app.app_context():
         assert db.session.query(Question).count() == 0
+
+
+def test_a_double_click_asks_a_question_once(app, client, auth):
+
+    a = arena(app)
+    auth.login("solver@example.com")
+    for _ in range(2):
+        client.post(f"/needs/{a.need_id}/questions", data={"text": "能否提供测试样片？"})
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Question.id))) == 1

@@ -362,3 +362,14 @@ def test_steps_that_cannot_be_taken_now_are_not_offered(app, client, auth, scene
     panel = client.get(f"/admin/review/needs/{scene.need_id}/decision").get_data(as_text=True)
     button = panel.split("data-finalise")[1].split(">")[0]
     assert "disabled" in button and "Not yet: possible once publicity has ended" in panel
+
+
+def test_a_double_click_lodges_an_objection_once(app, client, auth, scene, people):
+    decision_id = in_publicity(app, scene)
+    auth.login("solver@example.com")
+    reason = "评分过程有误，请复核第三项。"
+    for _ in range(2):
+        assert client.post(f"/review/decisions/{decision_id}/objections",
+                           data={"reason": reason}).status_code == 302
+    with app.app_context():
+        assert len(db.session.scalars(select(Objection)).all()) == 1

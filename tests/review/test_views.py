@@ -437,3 +437,26 @@ def test_the_audit_log_names_people_criteria_and_needs(app, client, auth, scene)
     client.set_cookie("lang", "zh")
     chinese = client.get(f"/admin/audit/?need={ref}&action=score.submit").get_data(as_text=True)
     assert "<strong>评分</strong>" in chinese
+
+
+def test_numbers_beyond_what_is_stored_are_refused_not_failed_on(app, client, auth, scene):
+    """A rubric maximum of 1e-400 (stored as 0.00, then a division by zero) and a 40-digit
+    organisation id in the conflict form: refused with a message, never a 500."""
+    round_id = setup_round(app, scene, start=False)
+    auth.login("admin@example.com")
+    client.set_cookie("lang", "en")
+    rows = {"criteria-0-name": "技术方案", "criteria-0-weight": "100",
+            "criteria-0-min_score": "0", "criteria-0-max_score": "1e-400"}
+    refused = client.post(f"/admin/review/rounds/{round_id}/rubric", data=rows)
+    assert refused.status_code == 400 and "at most two decimals" in refused.get_data(
+        as_text=True)
+    with app.app_context():
+        assert len(db.session.get(ReviewRound, round_id).criteria) == 5    # unchanged
+    auth.logout()
+    login_reviewer(auth, 0)
+    answer = client.post("/review/conflicts", data={"kind": "organisation",
+                                                    "organisation_id": "9" * 40})
+    assert answer.status_code == 302
+    from marketplace.review.models import ConflictDeclaration
+    with app.app_context():
+        assert db.session.scalar(select(func.count(ConflictDeclaration.id))) == 0
