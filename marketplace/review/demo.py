@@ -23,6 +23,9 @@ from marketplace.bids.models import Bid, BidStatus, BidVersion, TeamMember, Team
 from marketplace.challenges.models import Challenge, TermsAcceptance
 from marketplace.extensions import db
 
+from .operations import assign, formal_check, open_review, start_scoring
+from .scoring import ScoreInput, save_sheet
+
 DEMO_PASSWORD = "demo-password"
 REVIEW_NEED_REF = "SZ-2025-005"
 
@@ -90,8 +93,6 @@ def load_review_demo() -> int:
 
 def _run_round(need: Challenge) -> None:
     """Open the round and take it as far as a real panel would have by now."""
-    from marketplace.review.operations import assign, formal_check, open_review, start_scoring
-    from marketplace.review.scoring import ScoreInput, save_sheet
     admin = db.session.scalar(select(User).where(User.email == "admin@demo.example"))
     review = open_review(need, admin)
     for entry in review.entries:
