@@ -7,6 +7,8 @@ validated in full before anything is written: one bad row and nothing of the fil
 """
 from __future__ import annotations
 
+import json
+
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -112,6 +114,10 @@ def _published_at(value) -> datetime | None:
 def parse_record(record: dict) -> ParsedNeed:
     """Every field of the need, with its default where the record has no value."""
     record = _fields(record)
+    for name in (*TEXT_FIELDS, "id", "owner", "owner_en"):
+        if isinstance(record.get(name), (list, dict, bool)):   # ["x"] would be stored as "['x']"
+            raise ValueError(_("%(field)s must be text, not %(value)s", field=name,
+                               value=json.dumps(record[name], ensure_ascii=False)[:40]))
     values = {name: _text(record, name) for name in TEXT_FIELDS}
     if not (values["title_zh"] or values["title_en"]):
         raise ValueError(_("a title is required"))

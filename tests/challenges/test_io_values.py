@@ -108,3 +108,11 @@ def test_the_longest_values_that_fit_are_stored(runner, app, tmp_path):
     with app.app_context():
         stored = by_ref("X" * 64)
         assert len(stored.title_zh) == 300 and stored.indicators[0].target_value == Decimal(1)
+
+
+@pytest.mark.parametrize("value", [["列表"], {"a": 1}, True])
+def test_a_text_field_that_is_not_text_is_refused(runner, app, tmp_path, value):
+    """["x"] was stored as the text "['x']"."""
+    refused(imported(runner, tmp_path, need(id="V-0"), need(title=value)), "line 2: ",
+            "must be text")
+    assert count(app) == 0
