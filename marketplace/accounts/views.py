@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.core.i18n import LANG_COOKIE, remember_locale
+from marketplace.core.i18n import LANG_COOKIE, LOCALES, remember_locale
 from marketplace.core.limits import limited
 from marketplace.core.redirects import safe_target
 from marketplace.extensions import db, login_manager
@@ -43,6 +43,10 @@ def login():
         return render_template("accounts/login.html", form=form)
     sessions.start(user)
     login_user(user)
+    # a language chosen before signing in is the user's choice: notices and emails follow it
+    chosen = request.cookies.get(LANG_COOKIE)
+    if chosen in LOCALES and chosen != user.locale:
+        user.locale = chosen
     flash(_("Welcome, %(name)s.", name=user.name), "success")
     return redirect(safe_target(request.args.get("next"), default=_start_page(user)))
 

@@ -57,8 +57,8 @@ def check_anchor(anchor: dict) -> list[str]:
     except (KeyError, TypeError, ValueError):
         return ["the anchor is not readable (it needs seq, hash, at and signature)"]
     if not hmac.compare_digest(signature, _signature(seq, entry_hash, at)):
-        return ["the anchor's signature does not match this site's AUDIT_SIGNING_KEY: it was "
-                "altered, or it comes from another site or key"]
+        return ["the anchor's signature does not match this site's signing key: the anchor "
+                "was altered, or it comes from another site"]
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.seq == seq))
     if entry is None:
         return [f"entry {seq}, anchored at {at}, is no longer in the log: entries were removed"]

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from marketplace.challenges.models import Challenge, Comparator, Indicator
-from marketplace.core.quantities import QuantityError, parse_quantity
+from marketplace.core.quantities import QuantityError, format_quantity, parse_quantity
 from marketplace.core.types import plain_number
 
 MAX_DRAFT_CHARS = 300_000
@@ -88,6 +88,13 @@ def _meets(comparator: Comparator, value: Decimal, target: Decimal) -> bool:
 
 def meets_target(indicator: Indicator, value: Decimal) -> bool:
     return _meets(indicator.comparator, value, indicator.target_value)
+
+
+def committed_text(row: dict) -> str:
+    """A frozen commitment as shown beside its target: the number as targets are shown
+    (2e18 → 2×10¹⁸, 9×10^-10 → 9×10⁻¹⁰) when it is one, else as typed."""
+    value = committed_number(row.get("committed"), row.get("unit") or "")
+    return format_quantity(value) if value is not None else str(row.get("committed") or "")
 
 
 def falls_short(row: dict) -> bool:

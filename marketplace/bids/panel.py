@@ -9,7 +9,7 @@ from marketplace.accounts.models import Role
 from marketplace.challenges.models import Challenge
 
 from . import operations, queries
-from .content import falls_short
+from .content import committed_text, falls_short
 from .models import (BidStatus, bid_settings, bids_unsealed, can_see_bid_count, can_see_bid_list,
                      can_set_count_visibility, can_start_bid, is_team_member)
 
@@ -47,4 +47,5 @@ BID_STATUS_LABELS = {
 def register(bp: Blueprint) -> None:
     bp.app_context_processor(lambda: {"bid_panel": need_panel, "is_solver": is_solver,
                                       "bid_status_label": BID_STATUS_LABELS.get,
-                                      "falls_short": falls_short})
+                                      "falls_short": falls_short,
+                                      "committed_text": committed_text})

@@ -322,7 +322,13 @@ def decision_reopened(objection) -> None:
     users = {u.id: u for u in [*owner_users(need), *bidding_team_users(need)]}
     users.pop(objection.user_id, None)
     notify(list(users.values()), NotificationKind.decision_reopened, need,
-           page_path("challenges.detail", need_id=need.id), reason=objection.resolution)
+           page_path("challenges.detail", need_id=need.id), reason=objection.resolution,
+           reason_en=objection.resolution_en)
+    # the panel scores again: each reviewer learns it, with a link to their assignment
+    for assignment in objection.decision.round.active_assignments:
+        notify([assignment.reviewer], NotificationKind.decision_reopened, need,
+               page_path("review.assignment", assignment_id=assignment.id),
+               reason=objection.resolution, reason_en=objection.resolution_en)
 
 
 def bid_ineligible(entry) -> None:

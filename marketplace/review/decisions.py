@@ -1,6 +1,7 @@
 """Decision, publicity (公示), objections (异议), award, contract, milestones and 验收."""
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 from decimal import Decimal
 
@@ -22,7 +23,7 @@ from marketplace.notifications.models import NoticeSent
 from .award_models import (Decision, DecisionStatus, DecisionWinner, MilestoneStatus,
                            Objection, ObjectionFile, ObjectionStatus, Outcome, ProjectMilestone)
 from .models import ReviewRound, RoundStatus
-from .operations import ReviewRefused
+from .operations import ReviewRefused, label_for, label_index
 from .queries import latest_decision, milestones, results, round_complete
 
 
@@ -155,18 +156,35 @@ def resolve_objection(objection: Objection, actor, *, upheld: bool, resolution: 
     if upheld and decision.status == DecisionStatus.publicity:
         decision.status = DecisionStatus.reopened
         decision.round.status = RoundStatus.scoring
-        # publicity has shown the winners' names next to their labels and scores: the round
-        # goes on as an open re-review, and says so, instead of pretending to be blind
-        was_blind, decision.round.blind = decision.round.blind, False
+        # publicity has shown the proposed winners' names next to their labels and scores:
+        # a blind round goes on under new labels, so no label points at a published name
+        relabelled = relabel(decision.round) if decision.round.blind else {}
         record_transition(decision.challenge, NeedStatus.under_review, actor,
                           reason=objection.resolution)
         db.session.flush()
         record("decision.reopen", actor, need=decision.challenge, subject=decision,
-               data={"objection_id": objection.id, "open_review": was_blind})
+               data={"objection_id": objection.id, "relabelled": relabelled})
         events.decision_reopened(objection)
     elif decision.can_finalise():
         finalise(decision, actor)
     events.objection_resolved(objection)
+
+
+def relabel(review: ReviewRound) -> dict[str, str]:
+    """New labels for every bid of the round, drawn after the ones used so far (A–C become
+    D–F in a random order); old label → new label."""
+    entries = list(review.entries)
+    old = {entry.id: entry.label for entry in entries}
+    for n, entry in enumerate(entries):   # free the labels first: (round, label) is unique
+        entry.label = f"#{n}"
+    db.session.flush()
+    start = max(label_index(label) for label in old.values()) + 1
+    fresh = [label_for(start + i) for i in range(len(entries))]
+    secrets.SystemRandom().shuffle(fresh)
+    for entry, label in zip(entries, fresh):
+        entry.label = label
+    db.session.flush()
+    return {old[entry.id]: entry.label for entry in entries}
 
 
 def finalise(decision: Decision, actor=None) -> None:

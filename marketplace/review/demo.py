@@ -145,8 +145,10 @@ def _organisation(key: str) -> Organisation:
 def _team_user(org: Organisation, login: str) -> User:
     user = db.session.scalar(select(User).where(User.email == login))
     if user is None:
+        # teams abroad read the platform, its notices and its emails in English
         user = create_user(login, f"{org.name_en or org.name} team", DEMO_PASSWORD,
-                           {Role.solver}, organisation=org)
+                           {Role.solver}, organisation=org,
+                           locale=None if org.country == "CN" else "en")
     return user
 
 

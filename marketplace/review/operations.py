@@ -105,13 +105,24 @@ def current_loads() -> dict[int, int]:
 
 
 # -- rounds ------------------------------------------------------------------------------
-def _label(index: int) -> str:
+def label_for(index: int) -> str:
+    """A, B, … Z, AA, AB, … for 0, 1, …"""
     letters = ""
     index += 1
     while index:
         index, rest = divmod(index - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
+
+
+def label_index(label: str) -> int:
+    """The inverse of label_for (-1 for anything else)."""
+    if not label.isalpha() or not label.isupper():
+        return -1
+    number = 0
+    for letter in label:
+        number = number * 26 + (ord(letter) - 64)
+    return number - 1
 
 
 def rounds_of(need: Challenge) -> list[ReviewRound]:
@@ -142,7 +153,7 @@ def open_review(need: Challenge, actor, *, blind: bool = True,
                        for i, (zh, en, w, c) in enumerate(DEFAULT_RUBRIC)]
     order = list(bids)
     secrets.SystemRandom().shuffle(order)  # labels carry no hint of who bid first
-    review.entries = [RoundBid(bid_id=bid.id, label=_label(i)) for i, bid in enumerate(order)]
+    review.entries = [RoundBid(bid_id=bid.id, label=label_for(i)) for i, bid in enumerate(order)]
     db.session.add(review)
     db.session.flush()
     record("review.open", actor, need=need, subject=review,

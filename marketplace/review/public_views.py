@@ -2,6 +2,8 @@
 the need page shows about review to owners, teams and the public."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -16,6 +18,7 @@ from marketplace.extensions import db
 from . import decisions, queries
 from .award_models import Decision, MilestoneStatus, ObjectionFile, ProjectMilestone
 from .forms import MilestoneReportForm, ObjectionForm, OwnerAnswerForm
+from .aggregation import quantize
 from .labels import DECISION_STATUS_LABELS, sheet_label
 from .operations import ReviewRefused, current_round
 from .views import bp, form_errors, load_need, refused
@@ -173,4 +176,6 @@ bp.add_app_template_global(sheet_label, "sheet_label")
 # the team's bid pages (bids) show what the review made of the bid
 bp.add_app_template_global(queries.bid_outcome, "bid_outcome")
 bp.add_app_template_global(queries.reopened_after_publicity, "reopened_after_publicity")
+# scores and aggregates with two decimals, rounded half up as in the CSV and XLSX
+bp.add_app_template_filter(lambda value: format(quantize(Decimal(value)), "f"), "two_places")
 bp.add_app_template_global(DECISION_STATUS_LABELS.get, "decision_status_label")

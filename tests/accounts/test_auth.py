@@ -190,3 +190,11 @@ def test_registering_one_address_twice_at_once_gives_one_account_and_no_error(
     with app.app_context():
         assert db.session.scalar(select(func.count(User.id)).where(
             User.email == "twice@example.com")) == 1
+
+
+def test_a_language_chosen_before_signing_in_is_kept_for_notices_and_mail(client, app,
+                                                                          people):
+    client.get("/lang/en")                                   # chosen as a visitor
+    client.post("/account/login", data={"email": "solver@example.com", "password": PASSWORD})
+    with app.app_context():
+        assert find_user_by_email("solver@example.com").locale == "en"

@@ -279,3 +279,12 @@ def test_a_double_submit_makes_one_version(app, client, auth):
         assert client.post(f"/bids/{bid_id}/edit", data=bid_form(a, action="submit")) \
             .status_code == 302
     assert [v.number for v in _bid(app, bid_id).versions] == [1]
+
+
+def test_commitments_are_shown_as_targets_are(app, client, auth):
+    """2e18 beside a target of 10¹⁸ reads 2×10¹⁸; text that is no number stays as typed."""
+    from marketplace.bids.content import committed_text
+    assert committed_text({"committed": "2e18", "unit": "cm-3"}) == "2×10¹⁸"
+    assert committed_text({"committed": "≥ 9×10^-10 A", "unit": "A"}) == "9×10⁻¹⁰"
+    assert committed_text({"committed": "700", "unit": "V"}) == "700"
+    assert committed_text({"committed": "see annex", "unit": "V"}) == "see annex"

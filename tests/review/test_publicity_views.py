@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from marketplace.audit.models import AuditEntry
 from marketplace.challenges.models import Challenge, NeedStatus
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
@@ -315,8 +316,9 @@ def test_publicity_publishes_an_anchor_that_the_admin_page_checks(app, client, a
 
 def test_after_an_upheld_objection_the_round_is_an_open_re_review(app, client, auth, scene,
                                                                  people):
-    """Publicity showed the winner by name next to its label: re-scoring does not pretend to
-    be blind, and every page of the round says so."""
+    """Publicity showed the proposed winner by name next to its label: the round goes on
+    blind under new labels (D, E, F), so no label points at a published name, and its pages
+    say why; the teams that were never named stay hidden."""
     decision_id = proposed(app, scene)
     with app.app_context():
         decision = db.session.get(Decision, decision_id)
@@ -327,14 +329,19 @@ def test_after_an_upheld_objection_the_round_is_an_open_re_review(app, client, a
                                     resolution="异议成立，重新评审。")
         db.session.commit()
         review = db.session.get(ReviewRound, decision.round_id)
-        assert review.blind is False
+        assert review.blind is True
+        assert sorted(e.label for e in review.entries) == ["D", "E", "F"]
         assignment_id = review.active_assignments[0].id
         reviewer_email = review.active_assignments[0].reviewer.email
-        team_name = review.entries[0].bid.organisation.name
+        team_names = [e.bid.organisation.name for e in review.entries]
+        relabelled = db.session.scalar(select(AuditEntry).where(
+            AuditEntry.action == "decision.reopen")).data["relabelled"]
+    assert sorted(relabelled) == ["A", "B", "C"] and sorted(relabelled.values()) == ["D", "E",
+                                                                                    "F"]
     auth.login(reviewer_email)
     client.set_cookie("lang", "en")
     page = client.get(f"/review/assignments/{assignment_id}").get_data(as_text=True)
-    assert "data-open-rereview" in page and team_name in page
+    assert "data-open-rereview" in page and not any(name in page for name in team_names)
     auth.logout()
     auth.login("admin@example.com")
     assert "data-open-rereview" in client.get(

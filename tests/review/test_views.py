@@ -460,3 +460,10 @@ def test_numbers_beyond_what_is_stored_are_refused_not_failed_on(app, client, au
     from marketplace.review.models import ConflictDeclaration
     with app.app_context():
         assert db.session.scalar(select(func.count(ConflictDeclaration.id))) == 0
+
+
+def test_pages_round_scores_as_the_exports_do(app):
+    """79.175 is 79.18 on the page as in the CSV and XLSX (half up), never 79.17."""
+    from decimal import Decimal
+    two_places = app.jinja_env.filters["two_places"]
+    assert two_places(Decimal("79.175")) == "79.18" and two_places(Decimal("90")) == "90.00"

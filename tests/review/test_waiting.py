@@ -158,6 +158,7 @@ def test_an_upheld_objections_finding_can_be_recorded_and_the_bid_leaves_the_ran
         decision = db.session.get(Decision, decision_id)
         admin = get_user(scene.admin_id)
         entry = next(e for e in decision.round.entries if e.label == "A")   # the winner
+        winner_bid = entry.bid_id
         # while the decision stands, the formal check stays closed
         try:
             operations.formal_check(entry, admin, False, "资质证明系伪造")
@@ -176,8 +177,10 @@ def test_an_upheld_objections_finding_can_be_recorded_and_the_bid_leaves_the_ran
     assert "data-recheck" in page
     with app.test_request_context():
         decision = db.session.get(Decision, decision_id)
-        entry = next(e for e in decision.round.entries if e.label == "A")
+        # the same bid, now under a new label (publicity had shown "A" by name)
+        entry = next(e for e in decision.round.entries if e.bid_id == winner_bid)
+        assert entry.label != "A"
         operations.formal_check(entry, get_user(scene.admin_id), False, "资质证明系伪造")
         db.session.commit()
-        ranked = [item.key.label for item in results(decision.round).ranking]
-        assert "A" not in ranked and ranked
+        ranked = [item.key.bid_id for item in results(decision.round).ranking]
+        assert winner_bid not in ranked and ranked
