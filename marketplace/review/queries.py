@@ -175,21 +175,21 @@ def bid_outcome(bid) -> BidOutcome | None:
     "no award")."""
     from .award_models import DecisionStatus, Outcome
     from .models import RoundBid
-    decision = db.session.scalar(
+    # one query for both: the first final decision of the bid's period, else the latest one
+    # in publicity
+    found = list(db.session.scalars(
         select(Decision).where(Decision.challenge_id == bid.challenge_id,
-                               Decision.status == DecisionStatus.final,
+                               Decision.status.in_((DecisionStatus.final,
+                                                    DecisionStatus.publicity)),
                                Decision.proposed_at >= bid.created_at)
-        .order_by(Decision.id).limit(1))
+        .order_by(Decision.id)))
+    decision = next((d for d in found if d.status == DecisionStatus.final), None)
     if decision is not None:
         if decision.outcome == Outcome.no_award:
             return BidOutcome("no_award")
         won = any(w.bid_id == bid.id for w in decision.winners)
         return BidOutcome("won" if won else "not_selected")
-    public = db.session.scalar(
-        select(Decision).where(Decision.challenge_id == bid.challenge_id,
-                               Decision.status == DecisionStatus.publicity,
-                               Decision.proposed_at >= bid.created_at)
-        .order_by(Decision.id.desc()).limit(1))
+    public = found[-1] if found else None
     if public is not None:
         code = ("proposed_no_award" if public.outcome == Outcome.no_award
                 else "proposed_won" if any(w.bid_id == bid.id for w in public.winners)
