@@ -16,7 +16,7 @@ from marketplace.extensions import db
 from . import decisions, queries
 from .award_models import Decision, Objection, Outcome, ProjectMilestone
 from .forms import DecisionForm, RepublishForm, ResolveForm
-from .operations import ReviewRefused
+from .operations import ReviewRefused, current_round
 from .views import bp, form_errors, load_need, load_round, refused
 
 
@@ -58,7 +58,10 @@ def _decide_page(review, form: DecisionForm, chosen: list[int], status: int,
 @admin_required
 def need_decision(need_id: int):
     need = load_need(need_id)
-    return render_template("review/need_decision.html", need=need,
+    review = current_round(need)
+    decidable = review if review is not None and \
+        decisions.decision_blocker(review) is None else None
+    return render_template("review/need_decision.html", need=need, decidable=decidable,
                            decision=queries.latest_decision(need),
                            milestones=queries.milestones(need), resolve_form=ResolveForm(),
                            action_form=ActionForm(), republish_form=RepublishForm())

@@ -163,7 +163,8 @@ class BidOutcome:
     """What the review made of a team's bid, for the team: "won", "not_selected",
     "no_award" (once the decision is final); "proposed_won", "proposed_not_selected",
     "proposed_no_award" while the decision is in publicity (until when); or "ineligible"
-    (formal check), with the reason."""
+    (formal check), with the reason; "reopened" when the decision in publicity was withdrawn
+    after an upheld objection and the review goes on."""
     code: str
     reason: str | None = None
     until: datetime | None = None
@@ -180,7 +181,8 @@ def bid_outcome(bid) -> BidOutcome | None:
     found = list(db.session.scalars(
         select(Decision).where(Decision.challenge_id == bid.challenge_id,
                                Decision.status.in_((DecisionStatus.final,
-                                                    DecisionStatus.publicity)),
+                                                    DecisionStatus.publicity,
+                                                    DecisionStatus.reopened)),
                                Decision.proposed_at >= bid.created_at)
         .order_by(Decision.id)))
     decision = next((d for d in found if d.status == DecisionStatus.final), None)
@@ -190,6 +192,8 @@ def bid_outcome(bid) -> BidOutcome | None:
         won = any(w.bid_id == bid.id for w in decision.winners)
         return BidOutcome("won" if won else "not_selected")
     public = found[-1] if found else None
+    if public is not None and public.status == DecisionStatus.reopened:
+        return BidOutcome("reopened")      # withdrawn after an objection: review goes on
     if public is not None:
         code = ("proposed_no_award" if public.outcome == Outcome.no_award
                 else "proposed_won" if any(w.bid_id == bid.id for w in public.winners)

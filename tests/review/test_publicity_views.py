@@ -40,6 +40,15 @@ def in_publicity(app, scene) -> int:
     return decision_id
 
 
+def upheld_after_publicity(decision, scene, people) -> None:
+    """The owner confirms the decision, an outsider objects and the office upholds it."""
+    decisions.confirm_decision(decision, get_user(scene.owner_id))
+    objection = decisions.lodge_objection(decision, get_user(people.solver_id),
+                                          "评分过程有误，请复核。", [])
+    decisions.resolve_objection(objection, get_user(scene.admin_id), upheld=True,
+                                resolution="异议成立，重新评审。")
+
+
 def scored_round(app, scene, label: str) -> tuple[int, int]:
     """A round every reviewer has scored: its id and the entry id of bid `label`."""
     with app.test_request_context():
@@ -322,11 +331,7 @@ def test_after_an_upheld_objection_the_round_is_an_open_re_review(app, client, a
     decision_id = proposed(app, scene)
     with app.app_context():
         decision = db.session.get(Decision, decision_id)
-        decisions.confirm_decision(decision, get_user(scene.owner_id))
-        objection = decisions.lodge_objection(decision, get_user(people.solver_id),
-                                              "评分过程有误，请复核。", [])
-        decisions.resolve_objection(objection, get_user(scene.admin_id), upheld=True,
-                                    resolution="异议成立，重新评审。")
+        upheld_after_publicity(decision, scene, people)
         db.session.commit()
         review = db.session.get(ReviewRound, decision.round_id)
         assert review.blind is True
@@ -380,3 +385,30 @@ def test_a_double_click_lodges_an_objection_once(app, client, auth, scene, peopl
                            data={"reason": reason}).status_code == 302
     with app.app_context():
         assert len(db.session.scalars(select(Objection)).all()) == 1
+
+
+def test_after_a_decline_or_a_withdrawal_the_next_step_is_shown(app, client, auth, scene,
+                                                                 people):
+    """A declined decision: the decision page offers to propose again. A decision withdrawn
+    after an objection: the teams' bids say so instead of a bare "Submitted"."""
+    decision_id = proposed(app, scene)
+    with app.app_context():
+        decisions.decline_decision(db.session.get(Decision, decision_id),
+                                   get_user(scene.owner_id), "请补充说明。")
+        db.session.commit()
+    auth.login("admin@example.com")
+    client.set_cookie("lang", "en")
+    page = client.get(f"/admin/review/needs/{scene.need_id}/decision").get_data(as_text=True)
+    assert "data-decide-next" in page
+    auth.logout()
+    with app.test_request_context():
+        review = db.session.get(Decision, decision_id).round
+        winner = next(e for e in review.entries if e.label == "B")
+        second = decisions.propose_decision(review, get_user(scene.admin_id),
+                                            outcome=Outcome.award, winner_entry_ids=[winner.id],
+                                            rationale="B 方案更优。", publicity_days=7)
+        upheld_after_publicity(second, scene, people)
+        db.session.commit()
+        team_email = get_user(scene.team_user_ids[0]).email
+    auth.login(team_email)
+    assert 'data-bid-result="reopened"' in client.get("/my/bids").get_data(as_text=True)
