@@ -54,19 +54,22 @@ class Report:
     def team(self, entry) -> str:
         return entry.bid.organisation.display_name(self.locale)
 
+    def _sheets(self):
+        """(bid entry, assignment, its sheet or None) in ranking order, reviewer by reviewer."""
+        for item in self.results.ranking:
+            for assignment in self.review.active_assignments:
+                yield item.key, assignment, assignment.sheet_for(item.key)
+
     def score_rows(self) -> list[list]:
         rows = []
-        for item in self.results.ranking:
-            entry = item.key
-            for assignment in self.review.active_assignments:
-                sheet = assignment.sheet_for(entry)
-                values = [(sheet.score_for(c).value if sheet and sheet.score_for(c) else None)
-                          for c in self.criteria]
-                total = self.results.totals.get((assignment.id, entry.id))
-                rows.append([entry.label, self.team(entry), assignment.reviewer.name,
-                             *[_text(v) for v in values],
-                             _text(quantize(total)) if total is not None else "",
-                             sheet_label(sheet)])
+        for entry, assignment, sheet in self._sheets():
+            values = [(sheet.score_for(c).value if sheet and sheet.score_for(c) else None)
+                      for c in self.criteria]
+            total = self.results.totals.get((assignment.id, entry.id))
+            rows.append([entry.label, self.team(entry), assignment.reviewer.name,
+                         *[_text(v) for v in values],
+                         _text(quantize(total)) if total is not None else "",
+                         sheet_label(sheet)])
         return rows
 
     @property
@@ -90,20 +93,17 @@ class Report:
     def comment_rows(self) -> list[list]:
         """Every comment of every submitted sheet: per criterion, then the overall one."""
         rows = []
-        for item in self.results.ranking:
-            entry = item.key
-            for assignment in self.review.active_assignments:
-                sheet = assignment.sheet_for(entry)
-                if sheet is None or not sheet.submitted:
-                    continue
-                for criterion in self.criteria:
-                    score = sheet.score_for(criterion)
-                    if score is not None and (score.comment or "").strip():
-                        rows.append([entry.label, self.team(entry), assignment.reviewer.name,
-                                     criterion.display_name(self.locale), score.comment.strip()])
-                if (sheet.comment or "").strip():
+        for entry, assignment, sheet in self._sheets():
+            if sheet is None or not sheet.submitted:
+                continue
+            for criterion in self.criteria:
+                score = sheet.score_for(criterion)
+                if score is not None and (score.comment or "").strip():
                     rows.append([entry.label, self.team(entry), assignment.reviewer.name,
-                                 _("Overall"), sheet.comment.strip()])
+                                 criterion.display_name(self.locale), score.comment.strip()])
+            if (sheet.comment or "").strip():
+                rows.append([entry.label, self.team(entry), assignment.reviewer.name,
+                             _("Overall"), sheet.comment.strip()])
         return rows
 
     def score_header(self) -> list[str]:
