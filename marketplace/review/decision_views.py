@@ -27,6 +27,15 @@ def decide(round_id: int):
     form = DecisionForm()
     chosen = [int(v) for v in request.form.getlist("winner") if v.isdigit()]
     if request.method == "POST" and form.validate_on_submit():
+        passed_over = _passed_over(review, chosen) if form.outcome.data == "award" else []
+        if passed_over and not form.order_confirmed.data:
+            # a slip of the mouse, or a choice the panel's ranking does not support: say so
+            flash(_("The winners you chose are not the best-ranked bids (%(labels)s ranked "
+                    "higher). Confirm below that this is intended and that the reasons say why.",
+                    labels=", ".join(passed_over)), "error")
+            form.order_confirmed.errors = [_("Confirm the choice, or choose the best-ranked "
+                                             "bids.")]
+            return _decide_page(review, form, chosen, 400, confirm_order=True)
         try:
             decisions.propose_decision(review, current_user, outcome=Outcome(form.outcome.data),
                                        winner_entry_ids=chosen, rationale=form.rationale.data,
@@ -46,11 +55,22 @@ def decide(round_id: int):
     return _decide_page(review, form, chosen, 400 if form.is_submitted() else 200)
 
 
+def _passed_over(review, chosen: list[int]) -> list[str]:
+    """Labels of bids ranked above the lowest-ranked winner that were not chosen."""
+    ranking = queries.results(review).ranking
+    ranks = [item.rank or 0 for item in ranking if item.key.id in set(chosen)]
+    if not ranks:
+        return []
+    worst = max(ranks)
+    return [item.key.label for item in ranking
+            if item.key.id not in set(chosen) and (item.rank or worst + 1) < worst]
+
+
 def _decide_page(review, form: DecisionForm, chosen: list[int], status: int,
-                 winner_error=None):
+                 winner_error=None, confirm_order: bool = False):
     return render_template("review/decide.html", review=review, need=review.challenge, form=form,
                            results=queries.results(review), chosen=set(chosen),
-                           winner_error=winner_error,
+                           winner_error=winner_error, confirm_order=confirm_order,
                            blocker=decisions.decision_blocker(review)), status
 
 

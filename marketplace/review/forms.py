@@ -86,12 +86,15 @@ class DecisionForm(FlaskForm):
                      _l("Award to the selected bid(s); several winners race in parallel")),
         SelectChoice("no_award", _l("No award (the need can be republished)"))],
         validators=[InputRequired(REQUIRED)])
-    rationale = TextAreaField(_l("Reasons for the decision (published)"),
+    rationale = TextAreaField(_l("Reasons for the decision (Chinese; published)"),
                               validators=[InputRequired(REQUIRED), Length(max=8000)])
     rationale_en = TextAreaField(_l("Reasons in English (optional, for English pages)"),
                                  validators=[Optional(), Length(max=8000)])
     publicity_days = IntegerField(_l("Publicity period (days)"), default=DEFAULT_PUBLICITY_DAYS,
                                   validators=[InputRequired(REQUIRED), NumberRange(1, 60)])
+    # asked only when the winners chosen are not the best-ranked bids
+    order_confirmed = BooleanField(_l("I choose bids that are not the best ranked; the reasons "
+                                      "above say why."))
 
 
 class OwnerAnswerForm(FlaskForm):

@@ -11,6 +11,7 @@ from marketplace.extensions import db
 from marketplace.review import decisions
 from marketplace.review.award_models import Decision, Objection, Outcome
 from marketplace.review.models import ReviewRound
+from marketplace.review.queries import results
 
 from .conftest import get_user, open_with_panel
 from .test_decisions import score_all
@@ -59,7 +60,7 @@ def scored_round(app, scene, label: str) -> tuple[int, int]:
 
 
 def test_admin_decides_through_the_page(app, client, auth, scene):
-    round_id, winner = scored_round(app, scene, "B")
+    round_id, winner = scored_round(app, scene, "A")              # the best-ranked bid
     auth.login("admin@example.com")
     assert client.get(f"/admin/review/rounds/{round_id}/decide").status_code == 200
     client.post(f"/admin/review/rounds/{round_id}/decide",
@@ -412,3 +413,26 @@ def test_after_a_decline_or_a_withdrawal_the_next_step_is_shown(app, client, aut
         team_email = get_user(scene.team_user_ids[0]).email
     auth.login(team_email)
     assert 'data-bid-result="reopened"' in client.get("/my/bids").get_data(as_text=True)
+
+
+def test_choosing_a_lower_ranked_winner_asks_for_confirmation(app, client, auth, scene):
+    """Ticking bid C while A ranks first is a slip or a deliberate choice: the page says which
+    bids ranked higher and keeps everything typed; confirmed, the decision is proposed."""
+    round_id, lower = scored_round(app, scene, "C")
+    with app.app_context():
+        ranking = [i.key.label for i in results(db.session.get(ReviewRound, round_id)).ranking]
+    auth.login("admin@example.com")
+    client.set_cookie("lang", "en")
+    data = {"outcome": "award", "winner": str(lower), "rationale": "C 的方案最可行。",
+            "publicity_days": "7"}
+    page = client.post(f"/admin/review/rounds/{round_id}/decide", data=data)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400 and "not the best-ranked bids" in text
+    assert ", ".join(ranking[:ranking.index("C")]) in text and "C 的方案最可行。" in text
+    with app.app_context():
+        assert db.session.scalar(select(Decision)) is None
+    confirmed = client.post(f"/admin/review/rounds/{round_id}/decide",
+                            data={**data, "order_confirmed": "y"})
+    assert confirmed.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Decision)) is not None
