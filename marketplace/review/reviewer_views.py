@@ -96,7 +96,11 @@ def declare_conflict():
 @login_required
 def assignment(assignment_id: int):
     item = load_assignment(assignment_id)
+    entries = item.round.eligible_entries
+    all_submitted = bool(entries) and all(
+        (sheet := item.sheet_for(entry)) is not None and sheet.submitted for entry in entries)
     return render_template("review/assignment.html", assignment=item, review=item.round,
+                           all_submitted=all_submitted,
                            need=item.round.challenge, reason_form=ReasonForm(),
                            can_view=item.can_view(current_user))
 

@@ -436,3 +436,11 @@ def test_choosing_a_lower_ranked_winner_asks_for_confirmation(app, client, auth,
     assert confirmed.status_code == 302
     with app.app_context():
         assert db.session.scalar(select(Decision)) is not None
+
+
+def test_publicity_gives_its_end_in_the_readers_zone_too(app, client, auth, scene):
+    in_publicity(app, scene)
+    client.set_cookie("tz", "America/New_York")
+    client.set_cookie("lang", "en")
+    page = client.get(f"/needs/{scene.need_id}/publicity").get_data(as_text=True)
+    assert "(Beijing time)" in page and "UTC-05:00" in page

@@ -467,3 +467,20 @@ def test_pages_round_scores_as_the_exports_do(app):
     from decimal import Decimal
     two_places = app.jinja_env.filters["two_places"]
     assert two_places(Decimal("79.175")) == "79.18" and two_places(Decimal("90")) == "90.00"
+
+
+def test_a_reviewer_who_has_submitted_everything_is_told_what_comes_next(app, client, auth,
+                                                                        scene):
+    round_id = setup_round(app, scene)
+    with app.app_context():
+        assignment_id = assignment_of(0, scene, round_id).id
+    login_reviewer(auth, 0)
+    client.set_cookie("lang", "en")
+    before = client.get(f"/review/assignments/{assignment_id}").get_data(as_text=True)
+    assert "Bids to score" in before and "data-all-submitted" not in before
+    with app.test_request_context():
+        score_all(db.session.get(ReviewRound, round_id))
+        db.session.commit()
+    after = client.get(f"/review/assignments/{assignment_id}").get_data(as_text=True)
+    assert "data-all-submitted" in after and "Bids to score" not in after
+    assert "Only if a conflict of interest has come to light" in after
