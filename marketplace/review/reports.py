@@ -168,29 +168,31 @@ def build(review: ReviewRound, locale: str) -> Report:
                   decision=latest_decision(review.challenge), locale=locale)
 
 
+def _tables(report: Report) -> list[tuple[str, str, list[list]]]:
+    """The report's tables in order, (key, sheet name, rows with the header first): sheets of
+    the XLSX, blocks of the CSV (the decision follows them, without a header)."""
+    return [("scores", _("Scores"), [report.score_header(), *report.score_rows()]),
+            ("ranking", _("Ranking"), [report.ranking_header, *report.ranking_rows()]),
+            ("excluded", _("Formal check"), [report.excluded_header, *report.excluded_rows()]),
+            ("comments", _("Comments"), [report.comment_header, *report.comment_rows()]),
+            ("panel", _("Panel"), [report.panel_header, *report.panel_rows()])]
+
+
+def _title(report: Report) -> str:
+    return _("Review report: %(ref)s, round %(n)s", ref=report.review.challenge.ref,
+             n=report.review.number)
+
+
 def to_csv(report: Report) -> str:
     """UTF-8 with a byte-order mark, so that Excel on Windows reads the Chinese correctly."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = SafeCsvWriter(buffer)
-    writer.writerow([_("Review report: %(ref)s, round %(n)s", ref=report.review.challenge.ref,
-                       n=report.review.number)])
+    writer.writerow([_title(report)])
     writer.writerow([report.status_line()])
-    writer.writerow(report.score_header())
-    writer.writerows(report.score_rows())
-    writer.writerow([])
-    writer.writerow(report.ranking_header)
-    writer.writerows(report.ranking_rows())
-    writer.writerow([])
-    writer.writerow(report.excluded_header)
-    writer.writerows(report.excluded_rows())
-    writer.writerow([])
-    writer.writerow(report.comment_header)
-    writer.writerows(report.comment_rows())
-    writer.writerow([])
-    writer.writerow(report.panel_header)
-    writer.writerows(report.panel_rows())
-    writer.writerow([])
+    for _key, _name, rows in _tables(report):
+        writer.writerows(rows)
+        writer.writerow([])
     writer.writerows(report.decision_rows())
     return buffer.getvalue()
 
@@ -199,33 +201,21 @@ def to_xlsx(report: Report) -> bytes:
     book = Workbook()
     summary = book.active
     summary.title = _("Report")
-    append_row(summary, [_("Review report: %(ref)s, round %(n)s", ref=report.review.challenge.ref,
-                           n=report.review.number)])
+    append_row(summary, [_title(report)])
     append_row(summary, [report.status_line()])
-    summary.column_dimensions["A"].width = 90
-    scores = book.create_sheet(_("Scores"))
-    for row in [report.score_header(), *report.score_rows()]:
-        append_row(scores, row)
-    ranking = book.create_sheet(_("Ranking"))
-    for row in [report.ranking_header, *report.ranking_rows()]:
-        append_row(ranking, row)
-    if report.provisional:
-        append_row(ranking, [])
-        append_row(ranking, [report.status_line()])
-    excluded = book.create_sheet(_("Formal check"))
-    for row in [report.excluded_header, *report.excluded_rows()]:
-        append_row(excluded, row)
-    comments = book.create_sheet(_("Comments"))
-    for row in [report.comment_header, *report.comment_rows()]:
-        append_row(comments, row)
-    panel = book.create_sheet(_("Panel"))
-    for row in [report.panel_header, *report.panel_rows()]:
-        append_row(panel, row)
+    for key, name, rows in _tables(report):
+        sheet = book.create_sheet(name)
+        for row in rows:
+            append_row(sheet, row)
+        if report.provisional and key == "ranking":
+            append_row(sheet, [])
+            append_row(sheet, [report.status_line()])
+        finish_sheet(sheet)
     decision = book.create_sheet(_("Decision"))
     for row in report.decision_rows():
         append_row(decision, row)
-    for sheet in book.worksheets:
-        finish_sheet(sheet, header=sheet is not summary and sheet is not decision)
+    finish_sheet(decision, header=False)
+    finish_sheet(summary, header=False)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
