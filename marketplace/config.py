@@ -89,6 +89,7 @@ def build_config(data_dir: Path) -> dict:
         "NEEDS_PER_PAGE": 12,
         # public pages for anonymous visitors cached by the data version (core/pagecache.py)
         "PAGE_CACHE": os.environ.get("PAGE_CACHE", "1") != "0",
+        "FRAGMENT_CACHE": os.environ.get("FRAGMENT_CACHE", "1") != "0",
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),

@@ -1,11 +1,11 @@
 """Read helpers for needs: the public list with filters, the owner's and admin's lists."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 
 from marketplace.core.types import utcnow
 
@@ -42,8 +42,26 @@ class NeedFilters:
                    sort=sort if sort in SORTS else "deadline")
 
 
+_statements: dict[tuple, Select] = {}
+
+
 def public_needs_query(filters: NeedFilters) -> Select:
-    now = utcnow()
+    """The public list's statement, built once per set of filters: the clock is a parameter
+    read when the statement runs (building it cost a list page more than running it)."""
+    key = (_sqlite(), *astuple(filters))     # the budget order differs by database
+    statement = _statements.get(key)
+    if statement is None:
+        statement = _statements[key] = _public_needs_statement(filters)
+    return statement
+
+
+def _now_parameter(name: str, days: int = 0):
+    return bindparam(name, type_=Challenge.deadline.type,
+                     callable_=lambda: utcnow() + timedelta(days=days))
+
+
+def _public_needs_statement(filters: NeedFilters) -> Select:
+    now = _now_parameter("now")
     query = select(Challenge)
     open_clause = and_(Challenge.status == NeedStatus.published,
                        or_(Challenge.deadline.is_(None), Challenge.deadline > now))
@@ -66,7 +84,7 @@ def public_needs_query(filters: NeedFilters) -> Select:
     if filters.deadline_within:
         days = DEADLINE_WINDOWS[filters.deadline_within]
         query = query.where(Challenge.deadline > now,
-                            Challenge.deadline <= now + timedelta(days=days))
+                            Challenge.deadline <= _now_parameter("window_end", days))
     # public needs always have a deadline and a publication time; a budget is optional and
     # goes last (SQLite sorts NULL last in DESC by itself, and only then uses the index)
     if filters.sort == "budget":
@@ -92,10 +110,9 @@ def count_public_needs(filters: NeedFilters) -> int:
 
     from marketplace.core.pagecache import cached_figures
     from marketplace.extensions import db
-    statement = public_needs_query(filters).order_by(None).with_only_columns(
-        func.count(Challenge.id))
     key = f"needs:{filters.status}:{filters.budget}:{filters.deadline_within}"
-    return cached_figures(key, lambda: db.session.scalar(statement))
+    return cached_figures(key, lambda: db.session.scalar(
+        public_needs_query(filters).order_by(None).with_only_columns(func.count(Challenge.id))))
 
 
 def organisation_needs(organisation_id: int) -> Select:

@@ -1,13 +1,16 @@
 """Public list and detail, the owner's drafting pages, terms and attachments."""
 from __future__ import annotations
 
-from flask import (Blueprint, abort, flash, redirect, render_template, request,
+from dataclasses import astuple
+
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    url_for)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.accounts.models import Role
+from marketplace.core.fragments import cached_fragment
 from marketplace.core.limits import limited
 from marketplace.core.pagecache import cached_page
 from marketplace.core.timefmt import program_zone
@@ -22,6 +25,27 @@ from .queries import NeedFilters, count_public_needs, organisation_needs, public
 
 bp = Blueprint("challenges", __name__)
 bp.add_app_template_global(need_status_label, "need_status_label")
+
+
+@bp.app_template_global()
+def need_card(need: Challenge):
+    """A need's card (list, home), rendered once per process for what it shows
+    (core/fragments.py)."""
+    locale = str(get_locale() or "zh")
+    status = need.effective_status
+    key = ("need-card", need.id, need.version, status.value, locale,
+           need.organisation.display_name(locale), current_app.config["PROGRAM_TIMEZONE"])
+    template = current_app.jinja_env.get_template("challenges/_card.html")
+    return cached_fragment(key, lambda: template.render(need=need, locale=locale,
+                                                        status=status))
+
+
+@bp.app_template_global()
+def need_filters_form(filters: NeedFilters):
+    """The list's filter form: the same for everyone who chose these filters in a language."""
+    key = ("need-filters", str(get_locale() or "zh"), *astuple(filters))
+    template = current_app.jinja_env.get_template("challenges/_filters.html")
+    return cached_fragment(key, lambda: template.render(filters=filters))
 
 
 @bp.route("/needs/")

@@ -13,9 +13,7 @@ view. Set PAGE_CACHE = False to turn it off (the web benchmark measures both).
 """
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from functools import wraps
 
 from flask import Response, current_app, make_response, request, session
@@ -26,6 +24,9 @@ from sqlalchemy import BigInteger, Delete, Integer, Update, event, insert, selec
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.extensions import db
+
+from .fragments import fragments
+from .lru import LRU
 
 VERSION_TTL = 0.5
 MAX_PAGES = 2000
@@ -107,30 +108,7 @@ def version() -> int:
     return value
 
 
-class _Pages:
-    def __init__(self, limit: int):
-        self.limit, self.items, self.lock = limit, OrderedDict(), threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            found = self.items.get(key)
-            if found is not None:
-                self.items.move_to_end(key)
-            return found
-
-    def put(self, key, value) -> None:
-        with self.lock:
-            self.items[key] = value
-            self.items.move_to_end(key)
-            while len(self.items) > self.limit:
-                self.items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.items.clear()
-
-
-pages = _Pages(MAX_PAGES)
+pages = LRU(MAX_PAGES)
 
 
 def _cacheable() -> bool:
@@ -185,6 +163,7 @@ def reset() -> None:
     """Forget every cached page, figure and version (tests that empty the tables)."""
     pages.clear()
     _figures.clear()
+    fragments.clear()
     _known.clear()
 
 

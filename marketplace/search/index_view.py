@@ -9,12 +9,13 @@ segment, so after a publish only that segment is read again.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.util.numeric import byte_to_length
+
+from marketplace.core.lru import LRU
 
 from . import engine
 
@@ -25,38 +26,8 @@ _EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float32))
 _LENGTH_TABLE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 
 
-class _PostingCache:
-    """(segment, field, term) → (local docnums, frequencies), least recently used out."""
-
-    def __init__(self, limit: int):
-        self.limit, self.size = limit, 0
-        self.items: OrderedDict = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            value = self.items.get(key)
-            if value is not None:
-                self.items.move_to_end(key)
-            return value
-
-    def put(self, key, value) -> None:
-        with self.lock:
-            if key in self.items:
-                return
-            self.items[key] = value
-            self.size += len(value[0])
-            while self.size > self.limit and len(self.items) > 1:
-                _key, (docs, _tf) = self.items.popitem(last=False)
-                self.size -= len(docs)
-
-    def forget_segments(self, live: set[str]) -> None:
-        with self.lock:
-            for key in [k for k in self.items if k[0] not in live]:
-                self.size -= len(self.items.pop(key)[0])
-
-
-_postings = _PostingCache(CACHE_POSTINGS)
+# (segment, field, term) → (local docnums, frequencies), weighed by postings
+_postings = LRU(CACHE_POSTINGS, weigh=lambda value: len(value[0]))
 _segment_cache: dict[str, dict] = {}
 _arrays: dict[tuple, Arrays] = {}
 _view_lock = threading.Lock()
@@ -205,7 +176,7 @@ def _arrays_of(leaves) -> Arrays:
         live = {segment_id for segment_id, _deleted in key}
         for segment_id in [s for s in _segment_cache if s not in live]:
             del _segment_cache[segment_id]
-    _postings.forget_segments(live)
+    _postings.discard(lambda key: key[0] in live)
     return arrays
 
 
