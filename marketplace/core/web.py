@@ -55,6 +55,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["in_program_zone"] = lambda v: format_in_zone(v, program_zone())
     app.jinja_env.filters["in_viewer_zone"] = lambda v: format_in_zone(v, viewer_zone())
     app.jinja_env.filters["viewer_time"] = viewer_time
+    app.jinja_env.tests["program_clock_for_viewer"] = program_clock_for_viewer
     app.context_processor(_template_context)
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, _error_page)
@@ -145,6 +146,15 @@ def viewer_time(value) -> Markup:
     return Markup('<time datetime="{}" data-viewer-time data-zone="{}">{}</time>').format(
         value.astimezone(timezone.utc).isoformat(timespec="seconds"), zone.key,
         format_in_zone(value, zone))
+
+
+def program_clock_for_viewer(value) -> bool:
+    """Whether the viewer's clock reads as the program's at that moment (Asia/Hong_Kong and
+    Asia/Shanghai, or Asia/Shanghai itself): then "Your time" would only repeat the time."""
+    if value is None:
+        return True
+    return value.astimezone(viewer_zone()).utcoffset() == \
+        value.astimezone(program_zone()).utcoffset()
 
 
 def format_money_wan(value: Decimal | None) -> str:

@@ -34,7 +34,16 @@
       } catch (e) { /* a zone this browser cannot format: keep the server's text */ }
     });
     document.querySelectorAll("[data-your-time][hidden]").forEach(function (el) {
-      if (el.getAttribute("data-program-zone") !== zone) { el.hidden = false; }
+      // shown only when the browser's clock reads otherwise than the program's then
+      var program = el.getAttribute("data-program-zone");
+      var time = el.querySelector("[data-viewer-time]");
+      if (program === zone || !time) { return; }
+      try {
+        var when = new Date(time.getAttribute("datetime"));
+        if (zoneTime(when, program).slice(0, 16) !== zoneTime(when, zone).slice(0, 16)) {
+          el.hidden = false;
+        }
+      } catch (e) { el.hidden = false; }
     });
     document.querySelectorAll("[data-viewer-zone]").forEach(function (el) {
       el.textContent = zone;   // the footer names the zone the times are now shown in

@@ -31,6 +31,22 @@ def test_first_page_shows_the_deadline_in_the_browsers_zone(app, browser_page, p
                                            for c in page.context.cookies())
 
 
+def test_a_browser_on_the_programs_clock_is_not_told_the_time_twice(app, browser,
+                                                                   live_server, people):
+    """Hong Kong reads as Beijing: no "Your time" line that repeats the deadline."""
+    with app.test_request_context():
+        need_id = factories.need(people.owner_id, NeedStatus.published, people.admin_id,
+                                 deadline=datetime(2099, 1, 15, 9, 30, tzinfo=timezone.utc)).id
+        db.session.commit()
+    context = browser.new_context(base_url=live_server, timezone_id="Asia/Hong_Kong")
+    page = context.new_page()
+    page.goto(f"/needs/{need_id}")
+    page.wait_for_function("document.querySelector('[data-viewer-zone]').textContent"
+                           " === 'Asia/Hong_Kong'")
+    assert not page.locator("[data-your-time]").first.is_visible()
+    context.close()
+
+
 def test_the_phone_menu_works_from_the_keyboard_and_is_announced(browser, live_server):
     context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 800},
                                   locale="en-GB")
