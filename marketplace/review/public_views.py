@@ -175,6 +175,7 @@ bp.app_context_processor(lambda: {"review_panel": need_panel})
 bp.add_app_template_global(sheet_label, "sheet_label")
 # the team's bid pages (bids) show what the review made of the bid
 bp.add_app_template_global(queries.bid_outcome, "bid_outcome")
+bp.add_app_template_global(queries.round_stage, "round_stage")
 bp.add_app_template_global(queries.reopened_after_publicity, "reopened_after_publicity")
 # scores and aggregates with two decimals, rounded half up as in the CSV and XLSX
 bp.add_app_template_filter(lambda value: format(quantize(Decimal(value)), "f"), "two_places")

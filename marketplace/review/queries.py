@@ -73,6 +73,20 @@ def others_sheets(assignment: Assignment, entry: RoundBid) -> list[ScoreSheet]:
             if s.assignment_id != assignment.id]
 
 
+def round_stage(review: ReviewRound) -> str:
+    """Where a round stands, for its badge: its own status until a decision is made on it,
+    then the decision's (a round is not "scoring" while its decision waits on the owner or
+    is in publicity). One of formal_check, scoring, proposed, declined, publicity, reopened,
+    final, closed."""
+    if review.status == RoundStatus.formal_check:
+        return "formal_check"
+    status = db.session.scalar(select(Decision.status).where(Decision.round_id == review.id)
+                               .order_by(Decision.id.desc()).limit(1))
+    if status is None:
+        return review.status.value
+    return status.value
+
+
 def latest_decision(need: Challenge) -> Decision | None:
     return db.session.scalar(select(Decision).where(Decision.challenge_id == need.id)
                              .order_by(Decision.id.desc()).limit(1))

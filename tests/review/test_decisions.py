@@ -207,3 +207,38 @@ def test_winners_are_listed_by_rank_not_by_label(app, scene):
                                               rationale="赛马", publicity_days=7)
         labels = {e.bid_id: e.label for e in review.entries}
         assert [labels[w.bid_id] for w in decision.winners] == ["B", "A"]
+
+
+def test_a_rounds_badge_follows_its_decision(app, scene, people):
+    """The round is not "Scoring" while its decision waits on the owner or is public."""
+    from marketplace.review.queries import round_stage
+    with app.test_request_context():
+        review = open_with_panel(scene)
+        assert round_stage(review) == "scoring"
+        score_all(review)
+        decision = decisions.propose_decision(
+            review, get_user(scene.admin_id), outcome=Outcome.award,
+            winner_entry_ids=[e.id for e in review.entries if e.label == "A"],
+            rationale="最高分", publicity_days=7)
+        assert round_stage(review) == "proposed"
+        decisions.decline_decision(decision, get_user(scene.owner_id), "希望赛马")
+        assert round_stage(review) == "declined"
+        decision = decisions.propose_decision(
+            review, get_user(scene.admin_id), outcome=Outcome.award,
+            winner_entry_ids=[e.id for e in review.entries if e.label == "A"],
+            rationale="最高分", publicity_days=7)
+        decisions.confirm_decision(decision, get_user(scene.owner_id))
+        assert round_stage(review) == "publicity"
+        objection = decisions.lodge_objection(decision, get_user(people.solver_id),
+                                              "A队资质存疑，请核查。", [])
+        decisions.resolve_objection(objection, get_user(scene.admin_id), upheld=True,
+                                    resolution="异议成立，重新评审。")
+        assert round_stage(review) == "reopened"
+        round_id = review.id
+        db.session.commit()
+    client = app.test_client()
+    client.set_cookie("lang", "en")
+    client.post("/account/login", data={"email": "admin@example.com",
+                                        "password": "correct horse battery"})
+    page = client.get(f"/admin/review/rounds/{round_id}").get_data(as_text=True)
+    assert 'badge-round-reopened">Reopened after an objection<' in page
