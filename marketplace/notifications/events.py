@@ -90,12 +90,56 @@ def describe(kind: NotificationKind, params: dict, locale: str) -> str:
             "“%(need)s” is published again with a new deadline after no award. Your earlier "
             "bid is closed; to take part, bid again (your last version is the starting point).",
             need=need),
+        NotificationKind.objection_received: lambda: _(
+            "Your objection to the decision on “%(need)s” was received. The program office "
+            "answers it before the award can become final; you will be told the outcome and "
+            "its reason.", need=need),
         NotificationKind.objection_resolved: lambda: _(
             "Your objection to the decision on “%(need)s” was upheld; the review continues.",
             need=need) if params.get("upheld") else _(
             "Your objection to the decision on “%(need)s” was dismissed.", need=need),
     }
     return texts[kind]()
+
+
+def subject_line(kind: NotificationKind, params: dict, locale: str) -> str:
+    """An email's subject: what happened in a few words, then the need's number and title
+    ("Decision to confirm: JB-2026-0012 8英寸硅基氮化镓外延片量产"); the sentence is the body."""
+    need = params.get("need_en" if locale == "en" else "need_zh") or params.get("need_zh", "")
+    labels = {
+        NotificationKind.bid_received: lambda: _("Bid received"),
+        NotificationKind.deadline_3d: lambda: _deadline_label(params),
+        NotificationKind.deadline_1d: lambda: _deadline_label(params),
+        NotificationKind.need_closed: lambda: _("Bidding closed"),
+        NotificationKind.question_answered: lambda: _("Your question was answered"),
+        NotificationKind.review_assigned: lambda: _("Review assignment"),
+        NotificationKind.review_reopened: lambda: _("Score sheet reopened"),
+        NotificationKind.decision_published: lambda: _("Decision in publicity"),
+        NotificationKind.need_returned: lambda: _("Need returned for changes"),
+        NotificationKind.need_published: lambda: _("Need published"),
+        NotificationKind.question_asked: lambda: _("New question"),
+        NotificationKind.review_reminder: lambda: _("Score sheets due"),
+        NotificationKind.decision_to_confirm: lambda: _("Decision to confirm"),
+        NotificationKind.decision_declined: lambda: _("Decision not confirmed"),
+        NotificationKind.objection_lodged: lambda: _("Objection to resolve"),
+        NotificationKind.objection_received: lambda: _("Objection received"),
+        NotificationKind.decision_reopened: lambda: _("Decision withdrawn after an objection"),
+        NotificationKind.bid_ineligible: lambda: _("Formal check: not eligible"),
+        NotificationKind.review_opened: lambda: _("Review opened"),
+        NotificationKind.bid_eligible: lambda: _("Formal check passed"),
+        NotificationKind.award_final: lambda: _("Award final"),
+        NotificationKind.need_republished: lambda: _("Need published again"),
+        NotificationKind.objection_resolved: lambda: _("Objection answered"),
+    }
+    ref = params.get("ref") or ""
+    return _("%(what)s: %(need)s", what=labels[kind](),
+             need=f"{ref} {need}" if ref else need)[:300]
+
+
+def _deadline_label(params: dict) -> str:
+    if "minutes_left" not in params:
+        return _("Bidding closes soon")
+    return _("Bidding closes in %(left)s", left=time_left_text(params["minutes_left"]))
 
 
 def time_left_text(minutes: int) -> str:
@@ -171,7 +215,8 @@ def notify(users: list[User], kind: NotificationKind, need: Challenge, link: str
                 absolute(link),
                 _("You receive this email because you use the open technology challenge "
                   "platform. Your notifications are also listed on the site.")] if part)
-        db.session.add(OutboxEmail(to_address=user.email, subject=sentence[:300], body=body))
+            subject = subject_line(kind, params, locale)
+        db.session.add(OutboxEmail(to_address=user.email, subject=subject, body=body))
         count += 1
     db.session.flush()
     return count
@@ -310,9 +355,12 @@ def decision_declined(decision) -> None:
 
 
 def objection_lodged(objection) -> None:
+    """The program office must answer it; the objector gets a receipt."""
     need = objection.decision.challenge
     notify(admin_users(), NotificationKind.objection_lodged, need,
            page_path("review.need_decision", need_id=need.id))
+    notify([objection.user], NotificationKind.objection_received, need,
+           page_path("review.publicity", need_id=need.id))
 
 
 def decision_reopened(objection) -> None:

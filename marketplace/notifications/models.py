@@ -38,6 +38,8 @@ class NotificationKind(str, enum.Enum):
     # the review's progress, told to the teams that bid
     review_opened = "review_opened"
     bid_eligible = "bid_eligible"
+    # a receipt for the one who lodged an objection
+    objection_received = "objection_received"
 
 
 class EmailStatus(str, enum.Enum):

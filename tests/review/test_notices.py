@@ -8,6 +8,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.accounts.operations import create_user
 from marketplace.audit.models import AuditEntry
 from marketplace.bids.models import Bid, BidStatus
+from marketplace.challenges.models import Challenge
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.notifications.models import (EmailStatus, Notification, NotificationKind,
@@ -160,6 +161,36 @@ def resolve(app, client, auth, objection_id: int, outcome: str, reasons: str) ->
                 data={"outcome": outcome, "resolution": reasons})
     auth.logout()
     return since
+
+
+def test_an_objector_gets_a_receipt_with_a_short_subject(app, client, auth, scene, people):
+    """Lodging an objection is answered at once: the objector is told it was received and
+    what happens next; the mail's subject says what happened, then the need."""
+    decision_id = proposed(app, scene)
+    with app.app_context():
+        decision = db.session.get(Decision, decision_id)
+        decisions.confirm_decision(decision, get_user(scene.owner_id))
+        db.session.commit()
+    since = last_email_id(app)
+    with app.app_context():
+        decision = db.session.get(Decision, decision_id)
+        for user_id in (people.solver_id, scene.team_user_ids[1]):
+            decisions.lodge_objection(decision, get_user(user_id), "评分过程有误，请复核。", [])
+        db.session.commit()
+    receipts = told(app, client, auth, NotificationKind.objection_received,
+                    [people.solver_id, scene.team_user_ids[1]], since)
+    assert {r.link for r in receipts} == {f"/needs/{scene.need_id}/publicity"}
+    assert all("was received" in r.email_body and "outcome and its reason" in r.email_body
+               for r in receipts)
+    with app.app_context():
+        need = db.session.get(Challenge, scene.need_id)
+        subjects = set(db.session.scalars(select(OutboxEmail.subject).where(
+            OutboxEmail.to_address == get_user(people.solver_id).email)))
+        assert f"Objection received: {need.ref} {need.title('en')}" in subjects
+        admin_subjects = set(db.session.scalars(select(OutboxEmail.subject).where(
+            OutboxEmail.to_address == "admin@example.com")))
+        assert f"Objection to resolve: {need.ref} {need.title('en')}" in admin_subjects
+        assert all(len(subject) < 120 for subject in subjects | admin_subjects)
 
 
 def test_a_dismissed_objection_tells_its_objector_the_published_reasons(

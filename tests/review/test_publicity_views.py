@@ -402,6 +402,12 @@ def test_after_a_decline_or_a_withdrawal_the_next_step_is_shown(app, client, aut
     page = client.get(f"/admin/review/needs/{scene.need_id}/decision").get_data(as_text=True)
     assert "data-decide-next" in page
     auth.logout()
+    # the owner sees what they wrote and what happens next
+    auth.login("owner@example.com")
+    page = client.get(f"/review/decisions/{decision_id}/confirm").get_data(as_text=True)
+    assert "data-owner-note" in page and "请补充说明。" in page
+    assert "will propose a decision again" in page
+    auth.logout()
     with app.test_request_context():
         review = db.session.get(Decision, decision_id).round
         winner = next(e for e in review.entries if e.label == "B")
