@@ -20,7 +20,13 @@ BUDGET_BANDS: dict[str, tuple[Decimal | None, Decimal | None]] = {
 }
 DEADLINE_WINDOWS = {"7": 7, "30": 30, "90": 90}
 SORTS = ("deadline", "budget", "newest")
-STATUS_FILTERS = ("open", "closed", "all")
+STATUS_FILTERS = ("open", "closed", "under_review", "publicity", "awarded", "all")
+# the later stages a visitor can follow: under review, in publicity (公示), awarded and on
+STAGE_FILTERS = {
+    "under_review": (NeedStatus.under_review,),
+    "publicity": (NeedStatus.publicity,),
+    "awarded": (NeedStatus.awarded, NeedStatus.contracted, NeedStatus.accepted),
+}
 
 
 @dataclass
@@ -73,6 +79,8 @@ def _public_needs_statement(filters: NeedFilters) -> Select:
         query = query.where(open_clause)
     elif filters.status == "closed":
         query = query.where(closed_clause)
+    elif filters.status in STAGE_FILTERS:
+        query = query.where(Challenge.status.in_(STAGE_FILTERS[filters.status]))
     else:
         query = query.where(or_(open_clause, closed_clause))
     if filters.budget:

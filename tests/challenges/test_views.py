@@ -590,3 +590,28 @@ def test_archives_are_checked_inside_and_downloads_name_their_real_type(client, 
     assert set(files) == {"specs.zip", "invoicefdp.exe"}
     with client.get(f"/needs/{need_id}/attachments/{files['invoicefdp.exe']}") as download:
         assert 'filename=invoicefdp.exe.pdf' in download.headers["Content-Disposition"]
+
+
+def test_the_list_follows_needs_through_review_publicity_and_award(client, people, app):
+    """A visitor can list the needs under review, in publicity (公示) and awarded."""
+    stages = {"Reviewed one": NeedStatus.under_review, "Public one": NeedStatus.publicity,
+              "Awarded one": NeedStatus.awarded, "Contracted one": NeedStatus.contracted,
+              "Open one": NeedStatus.published}
+    with app.app_context():
+        for title, status in stages.items():
+            need = factories.need(people.owner_id, NeedStatus.published,
+                                  admin_id=people.admin_id, title_en=title)
+            need.status = status
+        db.session.commit()
+    client.set_cookie("lang", "en")
+
+    def titles(query):
+        page = client.get("/needs/" + query).get_data(as_text=True)
+        return sorted(t for t in stages if t in page)
+
+    assert titles("?status=under_review") == ["Reviewed one"]
+    assert titles("?status=publicity") == ["Public one"]
+    assert titles("?status=awarded") == ["Awarded one", "Contracted one"]
+    assert titles("?status=open") == ["Open one"]
+    page = client.get("/needs/?status=publicity").get_data(as_text=True)
+    assert '<option value="publicity" selected>' in page
