@@ -88,6 +88,37 @@ _ISE = re.compile(r"^(.{2,}?)is(e|es|ed|ing|er|ers|ation|ations|ational|able)$")
 _YSE = re.compile(r"^(.{2,}?)ys(e|es|ed|ing|er|ers)$")
 
 
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+_MANTISSA = r"(?<![\w.])(\d+(?:\.\d+)?)"
+_TIMES = r"\s*[×xX*·]\s*"
+_QUANTITY = re.compile(
+    rf"{_MANTISSA}[eE]([-+−]?\d+)(?![\w.])"                        # 1e18, 1.5E-9
+    rf"|{_MANTISSA}{_TIMES}10\s*\^\s*([-+−]?\d+)(?![\w.])"           # 1×10^18, 1.5x10^-9
+    rf"|{_MANTISSA}{_TIMES}10([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"                  # 1.5×10⁻⁹
+    rf"|(?<![\w.])10\s*\^\s*([-+−]?\d+)(?![\w.])"                   # 10^18
+    rf"|(?<![\w.])10([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)")                          # 10¹⁸ (as needs show it)
+
+
+def _quantity_term(match: re.Match) -> str:
+    groups = match.groups()
+    mantissa = groups[0] or groups[2] or groups[4] or "1"
+    exponent = next(g for g in (groups[1], groups[3], groups[5], groups[6], groups[7]) if g)
+    exponent = exponent.translate(_SUPERSCRIPTS).replace("−", "-").lstrip("+")
+    mantissa = mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
+    # one word whatever way it was written; "n" for a negative exponent (a hyphen would
+    # split the word, and 1.5e9 is not 1.5e-9)
+    return f" {mantissa}e{exponent.replace('-', 'n')} "
+
+
+def quantity_terms(text: str) -> str:
+    """Numbers in scientific notation as one word each, written any way (1e18, 1E+18,
+    1×10^18, 10^18, 10¹⁸ all → 1e18; 1.5e-9, 1.5×10⁻⁹ → 1.5en9), so a query meets a need
+    whose indicator shows 10¹⁸ (NFKC alone would make it 1018)."""
+    if not text or not any(c in text for c in "eE^⁰¹²³⁴⁵⁶⁷⁸⁹"):
+        return text or ""
+    return _QUANTITY.sub(_quantity_term, text)
+
+
 def fold(text: str) -> str:
     """Full-width forms to ASCII, compatibility characters to their plain form; lower case."""
     return unicodedata.normalize("NFKC", text or "").lower()
@@ -181,7 +212,7 @@ def query_units(text: str) -> list[str]:
     """The Latin/digit terms a query requires, in order: like `words`, but a hyphenated word
     gives either its joined form or its parts (the index has both)."""
     out: list[str] = []
-    for compound in _COMPOUND.findall(plain(text)):
+    for compound in _COMPOUND.findall(plain(quantity_terms(text))):
         parts = compound.split("-")
         if _joined(parts):
             joined = term("".join(parts))
@@ -195,7 +226,7 @@ def words(text: str) -> list[str]:
     """The Latin/digit terms of a text (folded, americanized, stemmed), hyphen-joined forms
     added; Chinese text is skipped (see grams)."""
     out: list[str] = []
-    for compound in _COMPOUND.findall(plain(text)):
+    for compound in _COMPOUND.findall(plain(quantity_terms(text))):
         out += _compound_terms(compound)
     return out
 
@@ -203,7 +234,7 @@ def words(text: str) -> list[str]:
 def phrase_words(text: str) -> list[list[str]]:
     """The words of each clause, in order, stop words dropped (for shingles)."""
     clauses = []
-    for clause in _CLAUSE.findall(plain(text)):
+    for clause in _CLAUSE.findall(plain(quantity_terms(text))):
         sequence = [term(w) for compound in _COMPOUND.findall(clause)
                     for w in compound.split("-")]
         sequence = [w for w in sequence if w]

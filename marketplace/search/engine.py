@@ -87,7 +87,7 @@ SCHEMA = Schema(
     **{name: COLUMN(columns.VarBytesColumn()) for name in STRING_COLUMNS},
     **{name: COLUMN(columns.NumericColumn("q", default=0)) for name in NUMBER_COLUMNS},
 )
-SCHEMA_VERSION = "5"     # bump when SCHEMA or analysis changes: `setup` then rebuilds the index
+SCHEMA_VERSION = "6"     # bump when SCHEMA or analysis changes: `setup` then rebuilds the index
 NO_DEADLINE = 2 ** 40
 NUMBER_MIN, NUMBER_MAX = -(2 ** 63), 2 ** 63 - 1
 TERM_FIELDS = ("tg", "bg", "tw", "bw", "sh", "spell")

@@ -133,6 +133,7 @@ class Lexicon:
     # -- reading a query ------------------------------------------------------------------
     def plan(self, text: str, exclude: frozenset = frozenset(), parts: bool = True) -> Plan:
         """`exclude`: terms not to take (to split a term into the terms inside it)."""
+        text = analysis.quantity_terms(text)     # 1E+18, 10^18 → 1e18, as the index has it
         units = analysis.units(text)
         plain = analysis.plain(text)
         surface = text if len(plain) == len(text) else plain

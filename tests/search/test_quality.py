@@ -212,3 +212,38 @@ def test_no_did_you_mean_when_a_need_has_every_word(ctx, people, taxonomy):
     publish(people, **_en("Cryo-TEM sample holder", "A cryo-TEM holder for frozen samples."))
     results = search_needs(SearchParams(q="cryo-TEM holder"))
     assert results.total == 1 and results.suggestion is None
+
+
+def test_a_quantity_is_found_however_it_is_written(ctx, people, taxonomy):
+    """An indicator of 10¹⁸ cm⁻³ (as the need shows it) is found by 1e18, 1E+18, 10^18 and
+    1×10^18; 1.5×10⁻⁹ by 1.5e-9 but not by 1.5e9 (another number)."""
+    from decimal import Decimal
+
+    from marketplace.accounts.models import User
+    from marketplace.challenges import operations
+    from marketplace.challenges.models import Comparator
+    from marketplace.challenges.operations import IndicatorRow
+    from tests import factories
+    owner, admin = db.session.get(User, people.owner_id), db.session.get(User, people.admin_id)
+    made = {}
+    for title, rows in (
+            ("氮化镓外延片掺杂浓度控制", [IndicatorRow("载流子浓度", Comparator.ge,
+                                                Decimal("1E+18"), "cm-3", "Carrier density")]),
+            ("低漏电栅介质工艺", [IndicatorRow("漏电流", Comparator.le, Decimal("1.5E-9"), "A",
+                                          "Leakage current")])):
+        need = operations.create_draft(owner, factories.need_values(
+            title_zh=title, title_en="Process need", summary_zh=title,
+            description_zh=title), rows)
+        operations.submit(need, owner)
+        operations.publish(need, admin)
+        made[title] = need
+    db.session.commit()
+    doped, leak = (made[t].ref for t in ("氮化镓外延片掺杂浓度控制", "低漏电栅介质工艺"))
+
+    def found(text):
+        return [hit["id"] for hit in query_json(text, 10)]
+    for query in ("1e18", "1E+18", "10^18", "1×10^18", "10¹⁸", "载流子浓度 1e18"):
+        assert found(query) == [doped], query
+    for query in ("1.5e-9", "1.5×10⁻⁹", "1.5x10^-9"):
+        assert found(query) == [leak], query
+    assert leak not in found("1.5e9")
