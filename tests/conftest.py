@@ -57,8 +57,9 @@ def app(data_dir):
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
         migrate.upgrade()
-    from marketplace.search import dictionary
+    from marketplace.search import dictionary, engine
     dictionary.build(str(data_dir))           # what `setup` does: the general dictionary
+    engine.ensure_index(app.config["INDEX_DIR"])          # and an (empty) index
     yield app
     with app.app_context():
         db.engine.dispose()

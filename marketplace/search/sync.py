@@ -232,7 +232,7 @@ def apply_pending(app, timeout: float = engine.WRITER_TIMEOUT,
         while True:
             start, collected, ids_written = after, [], 0
             try:
-                memory = 128 if per_writer <= BATCH else 1024
+                memory = 128 if per_writer <= BATCH else engine.BULK_MEMORY_MB
                 with engine.writer(app.config["INDEX_DIR"], timeout=timeout,
                                    memory_mb=memory) as index_writer:
                     while len(collected) < per_writer:
