@@ -31,13 +31,8 @@ babel = Babel()
 @event.listens_for(Engine, "connect")
 def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
     """SQLite checks foreign keys (and applies ON DELETE CASCADE) only when asked, per
-    connection: ask, so that the embedded default keeps the same integrity as PostgreSQL.
-    And it journals ahead (WAL)."""
+    connection: ask, so that the embedded default keeps the same integrity as PostgreSQL."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        # write-ahead log: readers (the other web workers, the job worker, a large import's
-        # index writer) go on reading while one process writes, instead of waiting for it;
-        # every commit is still synced to disk (synchronous stays FULL)
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
