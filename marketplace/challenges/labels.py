@@ -14,7 +14,7 @@ NEED_STATUS_LABELS = {
     NeedStatus.published: _l("Open for bids"),
     NeedStatus.closed: _l("Bidding closed"),
     NeedStatus.under_review: _l("Under review"),
-    NeedStatus.publicity: _l("Publicity"),
+    NeedStatus.publicity: _l("In publicity"),
     NeedStatus.awarded: _l("Awarded"),
     NeedStatus.not_awarded: _l("No award"),
     NeedStatus.contracted: _l("Contracted"),

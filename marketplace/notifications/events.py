@@ -90,6 +90,9 @@ def describe(kind: NotificationKind, params: dict, locale: str) -> str:
             "“%(need)s” is published again with a new deadline after no award. Your earlier "
             "bid is closed; to take part, bid again (your last version is the starting point).",
             need=need),
+        NotificationKind.round_complete: lambda: _(
+            "Every score sheet of round %(round)s on “%(need)s” is in: review the ranking and "
+            "propose the decision.", need=need, round=params.get("round", 1)),
         NotificationKind.objection_received: lambda: _(
             "Your objection to the decision on “%(need)s” was received. The program office "
             "answers it before the award can become final; you will be told the outcome and "
@@ -123,6 +126,7 @@ def subject_line(kind: NotificationKind, params: dict, locale: str) -> str:
         NotificationKind.decision_declined: lambda: _("Decision not confirmed"),
         NotificationKind.objection_lodged: lambda: _("Objection to resolve"),
         NotificationKind.objection_received: lambda: _("Objection received"),
+        NotificationKind.round_complete: lambda: _("Scoring complete: decision due"),
         NotificationKind.decision_reopened: lambda: _("Decision withdrawn after an objection"),
         NotificationKind.bid_ineligible: lambda: _("Formal check: not eligible"),
         NotificationKind.review_opened: lambda: _("Review opened"),
@@ -352,6 +356,13 @@ def decision_declined(decision) -> None:
     need = decision.challenge
     notify(admin_users(), NotificationKind.decision_declined, need,
            page_path("review.need_decision", need_id=need.id), reason=decision.owner_note)
+
+
+def round_complete(review) -> None:
+    """The last score sheet of a round is in: the program office proposes the decision."""
+    need = review.challenge
+    notify(admin_users(), NotificationKind.round_complete, need,
+           page_path("review.need_decision", need_id=need.id), round=review.number)
 
 
 def objection_lodged(objection) -> None:

@@ -10,6 +10,7 @@ import smtplib
 import threading
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from email.utils import format_datetime
 from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
@@ -39,6 +40,7 @@ def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
     message["From"] = sender
     message["To"] = email.to_address
     message["Subject"] = email.subject
+    message["Date"] = format_datetime(email.created_at or utcnow())   # when it was written
     message["Message-ID"] = f"<outbox-{email.id}@{sender.split('@')[-1]}>"
     message.set_content(email.body)
     return message

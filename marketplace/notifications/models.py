@@ -40,6 +40,8 @@ class NotificationKind(str, enum.Enum):
     bid_eligible = "bid_eligible"
     # a receipt for the one who lodged an objection
     objection_received = "objection_received"
+    # every sheet of a round is in: the program office proposes the decision
+    round_complete = "round_complete"
 
 
 class EmailStatus(str, enum.Enum):

@@ -77,14 +77,21 @@ def _decide_page(review, form: DecisionForm, chosen: list[int], status: int,
 @bp.route("/admin/review/needs/<int:need_id>/decision")
 @admin_required
 def need_decision(need_id: int):
-    need = load_need(need_id)
+    return _need_decision_page(load_need(need_id))
+
+
+def _need_decision_page(need, answered: ResolveForm | None = None, answered_id: int | None = None,
+                        status: int = 200):
+    """`answered`: an objection's resolution that was refused, shown again beside that
+    objection with what was typed and why (the other objections get empty forms)."""
     review = current_round(need)
     decidable = review if review is not None and \
         decisions.decision_blocker(review) is None else None
     return render_template("review/need_decision.html", need=need, decidable=decidable,
                            decision=queries.latest_decision(need),
-                           milestones=queries.milestones(need), resolve_form=ResolveForm(),
-                           action_form=ActionForm(), republish_form=RepublishForm())
+                           milestones=queries.milestones(need), resolve_form=ResolveForm(
+                               formdata=None), answered=answered, answered_id=answered_id,
+                           action_form=ActionForm(), republish_form=RepublishForm()), status
 
 
 @bp.route("/admin/review/objections/<int:objection_id>/resolve", methods=["POST"])
@@ -94,15 +101,24 @@ def resolve_objection(objection_id: int):
     target = url_for("review.need_decision", need_id=objection.decision.challenge_id)
     form = ResolveForm()
     if not form.validate_on_submit():
-        form_errors(form)
-        return redirect(target)
+        # what was typed stays, with each reason beside its field
+        if "csrf_token" in form.errors:
+            form_errors(form)
+            return redirect(target)
+        flash(_("The objection was not resolved: see the marked fields."), "error")
+        return _need_decision_page(objection.decision.challenge, form, objection.id, 400)
     try:
         decisions.resolve_objection(objection, current_user,
                                     upheld=form.outcome.data == "uphold",
                                     resolution=form.resolution.data,
                                     resolution_en=form.resolution_en.data)
     except ReviewRefused as error:
-        return refused(error, target)
+        if error.field not in form:
+            return refused(error, target)
+        g.rollback_only = True
+        form[error.field].errors = [*form[error.field].errors, error.message]
+        flash(_("The objection was not resolved: see the marked fields."), "error")
+        return _need_decision_page(objection.decision.challenge, form, objection.id, 400)
     flash(_("Objection resolved."), "success")
     return redirect(target)
 

@@ -24,7 +24,7 @@ from .award_models import (Decision, DecisionStatus, DecisionWinner, MilestoneSt
                            Objection, ObjectionFile, ObjectionStatus, Outcome, ProjectMilestone)
 from .models import ReviewRound, RoundStatus
 from .operations import ReviewRefused, label_for, label_index
-from .queries import latest_decision, milestones, results, round_complete
+from .queries import latest_decision, milestones, results
 
 
 def decision_blocker(review: ReviewRound):
@@ -36,7 +36,7 @@ def decision_blocker(review: ReviewRound):
         return (_l("Start the scoring first: a decision follows the reviewers' scores.")
                 if review.status == RoundStatus.formal_check else
                 _l("This round is closed; decide on the need's current round."))
-    if not round_complete(review):
+    if not review.fully_scored:
         return _l("Every reviewer must submit every sheet before a decision.")
     pending = latest_decision(need)
     if pending is not None and pending.status == DecisionStatus.proposed:

@@ -120,6 +120,14 @@ class ReviewRound(db.Model):
         return [e for e in self.entries if e.eligible]
 
     @property
+    def fully_scored(self) -> bool:
+        """Every active reviewer submitted a sheet for every eligible bid."""
+        if not self.active_assignments or not self.eligible_entries:
+            return False
+        return all((sheet := a.sheet_for(e)) is not None and sheet.submitted
+                   for a in self.active_assignments for e in self.eligible_entries)
+
+    @property
     def weight_total(self) -> int:
         return sum(c.weight for c in self.criteria)
 

@@ -165,8 +165,7 @@ def open_review(need: Challenge, actor, *, blind: bool = True,
 
 def open_defence_round(previous: ReviewRound, actor, entry_ids: list[int]) -> ReviewRound:
     """A further round (路演答辩) for a shortlist, with the same rubric, labels and panel size."""
-    from .queries import round_complete
-    if previous.status != RoundStatus.scoring or not round_complete(previous):
+    if previous.status != RoundStatus.scoring or not previous.fully_scored:
         raise ReviewRefused(_l("Every reviewer must submit every sheet before a shortlist."))
     chosen = [e for e in previous.eligible_entries if e.id in set(entry_ids)]
     if not chosen:

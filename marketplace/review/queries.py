@@ -22,14 +22,6 @@ def my_assignments(user) -> list[Assignment]:
                                    .order_by(Assignment.assigned_at.desc(), Assignment.id)))
 
 
-def round_complete(review: ReviewRound) -> bool:
-    """Every active reviewer submitted a sheet for every eligible bid."""
-    if not review.active_assignments or not review.eligible_entries:
-        return False
-    return all((sheet := a.sheet_for(e)) is not None and sheet.submitted
-               for a in review.active_assignments for e in review.eligible_entries)
-
-
 def submitted_sheets(review: ReviewRound, entry: RoundBid) -> list[ScoreSheet]:
     """Sheets that count: submitted, by reviewers still on the panel."""
     result = []
@@ -60,7 +52,7 @@ def results(review: ReviewRound) -> Results:
             totals[(sheet.assignment_id, entry.id)] = total
             sheet_totals.append(total)
         items.append(aggregation.aggregate(entry, sheet_totals, review.spread_threshold))
-    return Results(review=review, ranking=aggregation.rank(items), complete=round_complete(review),
+    return Results(review=review, ranking=aggregation.rank(items), complete=review.fully_scored,
                    totals=totals)
 
 
@@ -83,7 +75,8 @@ def round_stage(review: ReviewRound) -> str:
     status = db.session.scalar(select(Decision.status).where(Decision.round_id == review.id)
                                .order_by(Decision.id.desc()).limit(1))
     if status is None:
-        return review.status.value
+        return "scored" if review.status == RoundStatus.scoring and review.fully_scored \
+            else review.status.value
     return status.value
 
 

@@ -110,6 +110,8 @@ def _submit(sheet: ScoreSheet, entry: RoundBid, user) -> None:
            data={"round": review.number, "bid": entry.label, "bid_id": entry.bid_id,
                  "reviewer": user.email, "total": str(quantize(sheet_total(sheet))),
                  "scores": {str(s.criterion_id): str(s.value) for s in sheet.scores}})
+    if review.fully_scored:
+        events.round_complete(review)
 
 
 def reopen_sheet(sheet: ScoreSheet, actor, reason: str) -> None:

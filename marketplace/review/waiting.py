@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from marketplace.audit.models import AuditEntry
 from marketplace.challenges.models import Challenge, NeedStatus
 from marketplace.challenges.queries import screening_queue
 from marketplace.extensions import db
@@ -34,19 +35,51 @@ class Waiting:
     values: dict | None = None
 
 
-def _decisions_waiting() -> list[Waiting]:
+def _latest_decisions() -> dict[int, Decision]:
+    """Each need's latest decision (an earlier one was replaced by it)."""
+    latest = select(func.max(Decision.id)).group_by(Decision.challenge_id)
+    return {d.challenge_id: d for d in db.session.scalars(
+        select(Decision).where(Decision.id.in_(latest)))}
+
+
+def _declined_at(decision: Decision) -> datetime | None:
+    return db.session.scalar(select(func.max(AuditEntry.at)).where(
+        AuditEntry.action == "decision.decline", AuditEntry.subject_id == decision.id))
+
+
+def _decisions_waiting(latest: dict[int, Decision]) -> list[Waiting]:
+    """A proposed decision waits on its owner; a declined one on the office, until it
+    proposes again (a later decision replaces it)."""
     rows = []
-    for decision in db.session.scalars(select(Decision).where(Decision.status.in_(
-            [DecisionStatus.proposed, DecisionStatus.declined])).order_by(Decision.proposed_at)):
+    for decision in sorted(latest.values(), key=lambda d: d.proposed_at):
         need = decision.challenge
         if decision.status == DecisionStatus.proposed:
             rows.append(Waiting(OWNER, _l("Confirm the proposed decision"), need,
                                 decision.proposed_at, need.organisation,
                                 "review.need_decision", {"need_id": need.id}))
-        else:
+        elif decision.status == DecisionStatus.declined:
             rows.append(Waiting(OFFICE, _l("The owner declined the decision: propose again"),
-                                need, decision.proposed_at, "", "review.need_decision",
-                                {"need_id": need.id}))
+                                need, _declined_at(decision) or decision.proposed_at, "",
+                                "review.need_decision", {"need_id": need.id}))
+    return rows
+
+
+def _rounds_to_decide(latest: dict[int, Decision]) -> list[Waiting]:
+    """Every sheet of a round is in and no decision stands: the office proposes one."""
+    rows = []
+    for review in db.session.scalars(select(ReviewRound).where(
+            ReviewRound.status == RoundStatus.scoring).order_by(ReviewRound.id)):
+        decision = latest.get(review.challenge_id)
+        if not review.fully_scored or (decision is not None and decision.round_id == review.id
+                                       and decision.status != DecisionStatus.reopened):
+            continue
+        last_sheet = max((sheet.submitted_at for a in review.active_assignments
+                          for entry in review.eligible_entries
+                          if (sheet := a.sheet_for(entry)) and sheet.submitted_at), default=None)
+        rows.append(Waiting(OFFICE, _l("Every score sheet is in: propose the decision "
+                                       "(round %(round)s)", round=review.number),
+                            review.challenge, last_sheet, "", "review.need_decision",
+                            {"need_id": review.challenge_id}))
     return rows
 
 
@@ -97,8 +130,9 @@ def _milestones_waiting() -> list[Waiting]:
 
 def everything_waiting() -> list[Waiting]:
     """For the program office: every open step, oldest first within who it waits on."""
-    rows = (_needs_waiting() + _decisions_waiting() + _objections_waiting()
-            + _milestones_waiting() + _sheets_waiting())
+    latest = _latest_decisions()
+    rows = (_needs_waiting() + _decisions_waiting(latest) + _rounds_to_decide(latest)
+            + _objections_waiting() + _milestones_waiting() + _sheets_waiting())
     order = {OFFICE: 0, OWNER: 1, REVIEWER: 2}
     return sorted(rows, key=lambda w: (order[w.on], w.since is None,
                                        w.since.timestamp() if w.since else 0))

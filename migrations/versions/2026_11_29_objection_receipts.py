@@ -1,12 +1,13 @@
-"""a notification kind for the receipt of an objection
+"""notification kinds for the receipt of an objection and for a round fully scored
 
 Revision ID: m1_objection_receipts
 Revises: l1_audit_anchor
 Create Date: 2026-11-29
 
-The one who lodges an objection is told it was received (in-app and email). Both kind
+The one who lodges an objection is told it was received (in-app and email); the program
+office is told when the last score sheet of a round is in. Both kind
 CHECKs are widened as in k1_review_progress_notices; downgrade deletes the rows of the new
-kind first.
+kinds first.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -23,7 +24,7 @@ OLD_KINDS = ("bid_received", "deadline_3d", "deadline_1d", "need_closed", "quest
              "decision_to_confirm", "decision_declined", "objection_lodged",
              "decision_reopened", "bid_ineligible", "award_final", "need_republished",
              "review_opened", "bid_eligible")
-NEW_KINDS = ("objection_received",)
+NEW_KINDS = ("objection_received", "round_complete")
 KIND_COLUMNS = (("notifications", "notification_kind"), ("notices_sent", "notice_kind"))
 
 

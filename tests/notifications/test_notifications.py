@@ -43,6 +43,12 @@ def test_bid_received_is_notified_in_app_and_written_to_the_mail_folder(app, cli
     assert all(e.status == EmailStatus.sent for e in emails)
     files = list(Path(app.config["MAIL_OUTBOX_DIR"]).glob(f"*-{emails[0].id}.eml"))
     assert files and "solver@example.com" in files[0].read_text()
+    # a standard message: dated, and its subject reads whole once decoded
+    from email import message_from_bytes, policy
+    from email.utils import parsedate_to_datetime
+    parsed = message_from_bytes(files[0].read_bytes(), policy=policy.default)
+    assert parsedate_to_datetime(parsed["Date"]).tzinfo is not None
+    assert parsed["Subject"] == emails[0].subject and not parsed["Subject"].startswith(" ")
     auth.login("solver@example.com")
     page = client.get("/").get_data(as_text=True)
     assert "data-unread-count>1<" in page

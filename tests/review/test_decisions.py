@@ -242,3 +242,6 @@ def test_a_rounds_badge_follows_its_decision(app, scene, people):
                                         "password": "correct horse battery"})
     page = client.get(f"/admin/review/rounds/{round_id}").get_data(as_text=True)
     assert 'badge-round-reopened">Reopened after an objection<' in page
+    # the withdrawn decision no longer shows a publicity period as if it ran
+    page = client.get(f"/admin/review/needs/{scene.need_id}/decision").get_data(as_text=True)
+    assert 'data-decision=' in page and "Publicity: " not in page

@@ -332,3 +332,20 @@ def test_links_in_mail_are_absolute_wherever_the_mail_was_written(app, scene, pe
             OutboxEmail.id > since))]
     assert bodies and all(f"{base}/" in body for body in bodies)
     assert not any("\n/" in body or "http://localhost" in body for body in bodies)
+
+
+def test_a_refused_resolution_keeps_the_reasons_and_says_what_is_missing(
+        app, client, auth, scene, people):
+    objection_id, _other = lodged(app, scene, people)
+    auth.login("admin@example.com")
+    client.set_cookie("lang", "en")
+    response = client.post(f"/admin/review/objections/{objection_id}/resolve",
+                           data={"resolution": "经复核，评分符合细则。",
+                                 "resolution_en": "Checked: scored by the rules."})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "经复核，评分符合细则。" in page and "Checked: scored by the rules." in page
+    assert 'data-field-error="outcome"' in page
+    with app.app_context():
+        from marketplace.review.award_models import Objection, ObjectionStatus
+        assert db.session.get(Objection, objection_id).status == ObjectionStatus.open

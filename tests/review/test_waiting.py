@@ -5,7 +5,7 @@ from sqlalchemy import select
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification, NotificationKind, OutboxEmail
 from marketplace.review import decisions
-from marketplace.review.award_models import Decision, Objection
+from marketplace.review.award_models import Decision, Objection, Outcome
 
 from .conftest import get_user
 from .test_publicity_views import in_publicity, proposed
@@ -184,3 +184,67 @@ def test_an_upheld_objections_finding_can_be_recorded_and_the_bid_leaves_the_ran
         db.session.commit()
         ranked = [item.key.bid_id for item in results(decision.round).ranking]
         assert winner_bid not in ranked and ranked
+
+
+def _waiting_page(client, auth) -> str:
+    auth.login("admin@example.com")
+    client.set_cookie("lang", "en")
+    page = client.get("/admin/waiting").get_data(as_text=True)
+    auth.logout()
+    return page
+
+
+def test_a_fully_scored_round_tells_the_office_to_decide_and_waits_until_it_does(
+        app, client, auth, scene):
+    """The last sheet in: the office is told (in-app and email) and the step shows on the
+    waiting page and as the round's badge, until a decision is proposed."""
+    from marketplace.review.queries import round_stage
+    from .conftest import open_with_panel
+    from .test_decisions import score_all
+    with app.test_request_context():
+        review = open_with_panel(scene)
+        assert round_stage(review) == "scoring"
+        score_all(review)
+        assert round_stage(review) == "scored"
+        round_id = review.id
+        db.session.commit()
+    assert _told(app, NotificationKind.round_complete) == {scene.admin_id}
+    with app.app_context():
+        assert db.session.scalar(select(OutboxEmail).where(
+            OutboxEmail.to_address == "admin@example.com",
+            OutboxEmail.subject.startswith("Scoring complete: decision due")))
+    assert "Every score sheet is in: propose the decision (round 1)" in _waiting_page(client,
+                                                                                  auth)
+    auth.login("admin@example.com")
+    client.set_cookie("lang", "en")
+    assert "Scoring complete: decision due" in client.get(
+        f"/admin/review/rounds/{round_id}").get_data(as_text=True)
+    auth.logout()
+    with app.test_request_context():
+        from marketplace.review.models import ReviewRound
+        review = db.session.get(ReviewRound, round_id)
+        winner = next(e for e in review.entries if e.label == "A")
+        decisions.propose_decision(review, get_user(scene.admin_id), outcome=Outcome.award,
+                                   winner_entry_ids=[winner.id], rationale="最高分",
+                                   publicity_days=7)
+        db.session.commit()
+    assert "propose the decision" not in _waiting_page(client, auth)
+
+
+def test_a_declined_decision_waits_only_until_the_office_proposes_again(app, client, auth,
+                                                                      scene):
+    decision_id = proposed(app, scene)
+    with app.app_context():
+        decision = db.session.get(Decision, decision_id)
+        decisions.decline_decision(decision, get_user(scene.owner_id), "希望赛马")
+        db.session.commit()
+    assert "The owner declined the decision: propose again" in _waiting_page(client, auth)
+    with app.test_request_context():
+        review = db.session.get(Decision, decision_id).round
+        decisions.propose_decision(review, get_user(scene.admin_id), outcome=Outcome.award,
+                                   winner_entry_ids=[review.entries[0].id], rationale="赛马",
+                                   publicity_days=5)
+        db.session.commit()
+    page = _waiting_page(client, auth)
+    assert "The owner declined the decision" not in page
+    assert "Confirm the proposed decision" in page
