@@ -25,6 +25,10 @@ def test_setup_demo_loads_a_realistic_data_set_once(runner, app):
         assert all(len(n.indicators) >= 2 and n.budget_wan and n.deadline for n in published)
         users = db.session.scalars(select(User)).all()
         assert {role for user in users for role in user.roles} == set(Role)
+        # every demo person has a name that reads on English pages too (not 某某公司 联系人)
+        import re
+        assert all(re.search(r"[A-Za-z]", user.name) for user in users), \
+            [u.name for u in users if not re.search(r"[A-Za-z]", u.name)]
         assert authenticate("owner@demo.example", DEMO_PASSWORD, "127.0.0.1") is not None
         count = len(needs)
 

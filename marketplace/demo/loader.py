@@ -80,8 +80,16 @@ def _create_users(orgs: dict) -> list[User]:
     return users
 
 
+# the demo owners' contact people, named as on the demo logins (both scripts: a name is read
+# on Chinese and English pages and in emails alike)
+CONTACT_NAMES = ("陈静 / Chen Jing", "刘洋 / Liu Yang", "张伟 / Zhang Wei", "黄敏 / Huang Min",
+                 "周杰 / Zhou Jie", "吴磊 / Wu Lei", "徐丽 / Xu Li", "孙强 / Sun Qiang",
+                 "马超 / Ma Chao", "朱琳 / Zhu Lin", "胡斌 / Hu Bin", "郭芳 / Guo Fang")
+
+
 def _org_owner(org: Organisation, index: int, owners: dict) -> User:
-    user = create_user(f"owner{len(owners) + 1}@demo.example", f"{org.name} 联系人",
+    name = CONTACT_NAMES[len(owners) % len(CONTACT_NAMES)]
+    user = create_user(f"owner{len(owners) + 1}@demo.example", name,
                        DEMO_PASSWORD, {Role.owner}, organisation=org)
     owners[org.id] = user
     return user
