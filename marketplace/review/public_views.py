@@ -60,6 +60,11 @@ def lodge_objection(decision_id: int):
     if not form.validate_on_submit():
         flash(_("The objection was not lodged: correct the marked fields. Your text is kept."),
               "error")
+        if any(f and f.filename for f in (form.files.data or [])):
+            # a browser never keeps chosen files on the page it gets back
+            form.files.errors = [*form.files.errors, _(
+                "Choose your files again: they were not kept because the objection was "
+                "not lodged.")]
         return _publicity_page(decision.challenge, form, 400)
     uploads = [f for f in (form.files.data or []) if f and f.filename][:MAX_OBJECTION_FILES]
     try:

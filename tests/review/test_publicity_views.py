@@ -247,6 +247,11 @@ def test_a_refused_objection_keeps_its_text_and_says_what_is_wrong_beside_the_fi
     text = short.get_data(as_text=True)
     assert short.status_code == 400 and "太短了</textarea>" in text
     assert "has-error" in text.split('name="reason"')[0][-300:]
+    # a good file with a bad reason: the page cannot keep the file, and says so
+    with_file = client.post(url, data={"reason": "太短了", "files": (io.BytesIO(PDF), "a.pdf")},
+                            content_type="multipart/form-data")
+    assert with_file.status_code == 400
+    assert "Choose your files again" in with_file.get_data(as_text=True)
     typed = "评分过程有误，请复核第三项指标的检测方法。"
     wrong_file = client.post(url, data={"reason": typed, "files": (io.BytesIO(b"plain text"),
                                                                    "note.txt")},
