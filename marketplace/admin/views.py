@@ -11,9 +11,10 @@ from marketplace.accounts.models import Organisation, Role, User
 from marketplace.accounts.operations import set_user_roles
 from marketplace.accounts.permissions import admin_required
 from marketplace.challenges import operations
-from marketplace.challenges.forms import ActionForm, ReturnForm
+from marketplace.challenges.forms import ReturnForm
 from marketplace.challenges.models import Challenge, NeedStatus
 from marketplace.challenges.queries import screening_queue
+from marketplace.core.forms import ActionForm
 from marketplace.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

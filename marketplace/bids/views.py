@@ -8,8 +8,8 @@ from flask_login import current_user, login_required
 
 from wtforms import SelectChoice
 
-from marketplace.challenges.forms import ActionForm
 from marketplace.challenges.models import Challenge
+from marketplace.core.forms import ActionForm
 from marketplace.core.uploads import UploadRejected, send_stored, store_upload
 from marketplace.extensions import db
 

@@ -155,7 +155,3 @@ class ReturnForm(FlaskForm):
     reason = TextAreaField(_l("Reasons for returning"), validators=[
         InputRequired(message=_l("Give the reasons for returning the need.")),
         Length(max=5000)])
-
-
-class ActionForm(FlaskForm):
-    """A form with only the CSRF token, for buttons that POST."""

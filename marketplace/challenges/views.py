@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.accounts.models import Role
+from marketplace.core.forms import ActionForm
 from marketplace.core.fragments import cached_fragment
 from marketplace.core.limits import limited
 from marketplace.core.pagecache import cached_page
@@ -18,7 +19,7 @@ from marketplace.core.uploads import UploadRejected, send_stored, store_upload
 from marketplace.extensions import db
 
 from . import operations
-from .forms import EXTRA_INDICATOR_ROWS, ActionForm, AttachmentForm, NeedForm
+from .forms import EXTRA_INDICATOR_ROWS, AttachmentForm, NeedForm
 from .labels import need_status_label
 from .models import Attachment, Challenge
 from .queries import NeedFilters, count_public_needs, organisation_needs, public_needs_query

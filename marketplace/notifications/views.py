@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select, update
 
-from marketplace.challenges.forms import ActionForm
-from marketplace.core.types import utcnow
 from marketplace.accounts.permissions import admin_required
+from marketplace.core.forms import ActionForm
+from marketplace.core.types import utcnow
 from marketplace.extensions import db
 
 from .events import describe, reason_text

@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.accounts.permissions import admin_required
-from marketplace.challenges.forms import ActionForm
 from marketplace.challenges.models import NeedStatus
+from marketplace.core.forms import ActionForm
 from marketplace.core.timefmt import program_zone
 from marketplace.extensions import db
 

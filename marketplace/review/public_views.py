@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.bids.models import is_team_member
-from marketplace.challenges.forms import ActionForm
 from marketplace.challenges.models import Challenge
+from marketplace.core.forms import ActionForm
 from marketplace.core.limits import limited
 from marketplace.core.uploads import UploadRejected, send_stored, store_upload
 from marketplace.extensions import db

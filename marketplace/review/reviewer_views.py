@@ -9,7 +9,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from marketplace.accounts.models import Organisation, Role
-from marketplace.challenges.forms import ActionForm
+from marketplace.core.forms import ActionForm
 from marketplace.core.web import MAX_ROW_ID
 from marketplace.extensions import db
 

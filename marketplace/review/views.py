@@ -11,8 +11,8 @@ from flask_login import current_user
 
 from marketplace.accounts.models import User
 from marketplace.accounts.permissions import admin_required
-from marketplace.challenges.forms import ActionForm
 from marketplace.challenges.models import Challenge
+from marketplace.core.forms import ActionForm
 from marketplace.extensions import db
 
 from . import operations, queries, scoring, waiting

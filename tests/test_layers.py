@@ -1,0 +1,94 @@
+"""The layer contract (issue 11): domains build on each other in one direction, and the
+services that react to them (notifications, search indexing, audit) depend on the domains,
+never the reverse. Imports inside functions count as much as those at the top of a module.
+
+    core → accounts → taxonomy → challenges → qa → bids → matching → review → admin, demo
+    services: notifications, search, audit (may import any domain; no domain imports them)
+
+KNOWN lists the imports that break the contract today, one per line, so that the move to
+domain events can go one import at a time: the test fails on any import that breaks the
+contract and is not listed, and on a listed one that is gone (take it off the list). The
+list only shrinks."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent / "marketplace"
+LAYERS = ["core", "accounts", "taxonomy", "challenges", "qa", "bids", "matching", "review"]
+SERVICES = {"notifications", "search", "audit"}
+TOP = {"admin", "demo"}                  # the application: may import anything
+BASE = {"extensions", "config"}          # modules at the package root that belong to core
+
+KNOWN = {
+    # file importing → package imported (measured when the contract was written)
+    ("bids/models.py", "review"), ("bids/operations.py", "notifications"),
+    ("challenges/cli.py", "search"), ("challenges/io.py", "bids"),
+    ("challenges/operations.py", "notifications"), ("core/cli.py", "challenges"),
+    ("core/cli.py", "demo"), ("core/cli.py", "search"), ("core/views.py", "challenges"),
+    ("core/web.py", "accounts"), ("core/web.py", "challenges"),
+    ("matching/queries.py", "search"), ("qa/operations.py", "notifications"),
+    ("review/decisions.py", "audit"), ("review/decisions.py", "notifications"),
+    ("review/labels.py", "audit"), ("review/operations.py", "audit"),
+    ("review/operations.py", "notifications"), ("review/scoring.py", "audit"),
+    ("review/scoring.py", "notifications"), ("review/waiting.py", "audit"),
+    ("taxonomy/operations.py", "challenges"), ("taxonomy/operations.py", "search"),
+    ("taxonomy/queries.py", "challenges"),
+}
+
+
+def _rank(package: str) -> int:
+    if package in BASE:
+        return 0
+    if package in LAYERS:
+        return LAYERS.index(package)
+    if package in SERVICES:
+        return 100
+    return 200
+
+
+def _target(module: str, node: ast.AST) -> str | None:
+    if isinstance(node, ast.ImportFrom):
+        if node.level:
+            base = module.split(".")[:-node.level]
+            name = ".".join(base + ([node.module] if node.module else []))
+        else:
+            name = node.module or ""
+    else:
+        name = node.names[0].name
+    parts = name.split(".")
+    return parts[1] if len(parts) > 1 and parts[0] == "marketplace" else None
+
+
+def breaking_imports() -> set[tuple[str, str]]:
+    found = set()
+    for path in ROOT.rglob("*.py"):
+        relative = path.relative_to(ROOT)
+        if len(relative.parts) < 2:
+            continue                      # create_app and models.py assemble everything
+        source = relative.parts[0]
+        if source in TOP:
+            continue
+        module = ".".join(("marketplace", *relative.with_suffix("").parts))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, (ast.Import, ast.ImportFrom)):
+                continue
+            target = _target(module, node)
+            if target is None or target == source or target in BASE:
+                continue
+            domain_to_service = source not in SERVICES and target in SERVICES
+            upward = _rank(target) > _rank(source) and not (source in SERVICES
+                                                           and target not in TOP)
+            if domain_to_service or upward:
+                found.add((relative.as_posix(), target))
+    return found
+
+
+def test_no_import_breaks_the_layers_beyond_the_known_ones():
+    new = breaking_imports() - KNOWN
+    assert not new, f"imports against the layer contract: {sorted(new)}"
+
+
+def test_the_known_list_only_holds_imports_that_still_exist():
+    gone = KNOWN - breaking_imports()
+    assert not gone, f"no longer imported, take them off KNOWN: {sorted(gone)}"
