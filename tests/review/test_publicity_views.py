@@ -264,6 +264,11 @@ def test_a_refused_objection_keeps_its_text_and_says_what_is_wrong_beside_the_fi
     assert client.post(url, data={"reason": typed}).status_code == 302
     mine = client.get(f"/needs/{scene.need_id}/publicity").get_data(as_text=True)
     assert "data-my-objection" in mine and typed in mine
+    # the time it was lodged, in the reader's zone (a New York reader: UTC-05:00 or -04:00)
+    client.set_cookie("tz", "America/New_York")
+    mine = client.get(f"/needs/{scene.need_id}/publicity").get_data(as_text=True)
+    lodged = mine.split("data-my-objection")[1].split("</p>")[0]
+    assert "data-viewer-time" in lodged and "UTC-0" in lodged and "&lt;time" not in lodged
 
 
 def test_decision_and_confirmation_errors_sit_beside_their_fields(app, client, auth, scene):
