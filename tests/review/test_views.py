@@ -64,6 +64,10 @@ def test_admin_opens_checks_proposes_assigns_and_starts(app, client, auth, scene
         assert review.status.value == "scoring" and len(review.active_assignments) == 5
     page = client.get(f"/admin/review/rounds/{round_id}").get_data(as_text=True)
     assert "未提交资质证明" in page and TEAMS[0][0] in page  # admins see who bid
+    # on a phone each cell carries its column's name: it must not repeat the value
+    # ("合格 合格", "Eligible Eligible")
+    assert '<td data-label="Eligible">Eligible' not in page
+    assert 'data-label="Formal check">Eligible' in page
 
 
 def test_team_sees_its_formal_check_reasons_on_the_need_page(app, client, auth, scene):
