@@ -106,3 +106,14 @@ def test_commands_before_setup_say_so_instead_of_failing(tmp_path, app):
     assert runner.invoke(args=["search", "query", "--help"]).exit_code == 0
     with empty.app_context():
         db.engine.dispose()
+
+
+def test_setup_leaves_the_demos_mail_to_the_worker(runner, app):
+    """No sender thread writes beside the demo load (it hit SQLite's lock after sending):
+    the demo's notices wait in the outbox for the worker."""
+    from marketplace.notifications.models import EmailStatus, OutboxEmail
+    result = runner.invoke(args=["setup", "--demo"])
+    assert result.exit_code == 0 and "locked" not in result.output, result.output
+    with app.app_context():
+        statuses = set(db.session.scalars(select(OutboxEmail.status)))
+    assert statuses == {EmailStatus.pending}

@@ -16,8 +16,20 @@ from . import migrate, periodic
 def setup_command(demo: bool) -> None:
     """Migrate to the newest schema, load the default taxonomy and (optionally) demo data.
 
-    Idempotent: safe to run on every start.
+    Idempotent: safe to run on every start. Mail it queues (the demo's notices) stays in
+    the outbox for the worker: a sender thread writing beside the long demo load waited out
+    SQLite's lock ("database is locked") after it had sent.
     """
+    config = current_app.config
+    sending = config.get("MAIL_SEND_AFTER_COMMIT")
+    config["MAIL_SEND_AFTER_COMMIT"] = "off"
+    try:
+        _setup(demo)
+    finally:
+        config["MAIL_SEND_AFTER_COMMIT"] = sending
+
+
+def _setup(demo: bool) -> None:
     migrate.upgrade()
     click.echo("Database schema is up to date.")
     from marketplace.challenges.operations import close_expired
