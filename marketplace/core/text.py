@@ -114,9 +114,7 @@ def quantity_terms(text: str) -> str:
     """Numbers in scientific notation as one word each, written any way (1e18, 1E+18,
     1×10^18, 10^18, 10¹⁸ all → 1e18; 1.5e-9, 1.5×10⁻⁹ → 1.5en9), so a query meets a need
     whose indicator shows 10¹⁸ (NFKC alone would make it 1018)."""
-    if not text or not any(c in text for c in "eE^⁰¹²³⁴⁵⁶⁷⁸⁹"):
-        return text or ""
-    return _QUANTITY.sub(_quantity_term, text)
+    return _QUANTITY.sub(_quantity_term, text) if text else ""
 
 
 def fold(text: str) -> str:
