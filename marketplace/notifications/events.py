@@ -10,7 +10,7 @@ from flask import current_app, has_request_context, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Role, User
@@ -60,10 +60,19 @@ def describe(kind: NotificationKind, params: dict, locale: str) -> str:
         NotificationKind.decision_to_confirm: lambda: _(
             "The program office proposes a decision on “%(need)s”: confirm it or say why not. "
             "Publicity cannot start until you answer.", need=need),
+        NotificationKind.decision_reminder: lambda: ngettext(
+            "Reminder: the decision proposed on “%(need)s” has waited %(num)d day for your "
+            "confirmation. Publicity cannot start until you confirm it or say why not.",
+            "Reminder: the decision proposed on “%(need)s” has waited %(num)d days for your "
+            "confirmation. Publicity cannot start until you confirm it or say why not.",
+            params.get("days", 3), need=need),
         NotificationKind.decision_declined: lambda: _(
             "The owner of “%(need)s” did not confirm the proposed decision; propose again.",
             need=need),
         NotificationKind.objection_lodged: lambda: _(
+            "An objection was lodged against the proposed decision on “%(need)s”. The program "
+            "office answers it before the award can become final; you will be told if the "
+            "decision changes.", need=need) if params.get("party") else _(
             "An objection was lodged against the decision on “%(need)s”; it waits for your "
             "resolution.", need=need),
         NotificationKind.decision_reopened: lambda: _(
@@ -124,7 +133,9 @@ def subject_line(kind: NotificationKind, params: dict, locale: str) -> str:
         NotificationKind.review_reminder: lambda: _("Score sheets due"),
         NotificationKind.decision_to_confirm: lambda: _("Decision to confirm"),
         NotificationKind.decision_declined: lambda: _("Decision not confirmed"),
-        NotificationKind.objection_lodged: lambda: _("Objection to resolve"),
+        NotificationKind.decision_reminder: lambda: _("Reminder: decision to confirm"),
+        NotificationKind.objection_lodged: lambda: (
+            _("Objection to the decision") if params.get("party") else _("Objection to resolve")),
         NotificationKind.objection_received: lambda: _("Objection received"),
         NotificationKind.round_complete: lambda: _("Scoring complete: decision due"),
         NotificationKind.decision_reopened: lambda: _("Decision withdrawn after an objection"),
@@ -346,10 +357,35 @@ def admin_users() -> list[User]:
 
 
 def decision_to_confirm(decision) -> None:
-    """A proposed decision waits for the need owner: tell them where to answer."""
+    """A proposed decision waits for the need owner: tell them where to answer. A new
+    proposal (after a decline) is reminded again, so the last reminder's record goes."""
     need = decision.challenge
+    db.session.execute(delete(NoticeSent).where(
+        NoticeSent.challenge_id == need.id, NoticeSent.organisation_id == need.organisation_id,
+        NoticeSent.kind == NotificationKind.decision_reminder))
     notify(owner_users(need), NotificationKind.decision_to_confirm, need,
            page_path("review.confirm_decision", decision_id=decision.id))
+
+
+DECISION_REMINDER_AFTER = timedelta(days=3)
+
+
+def remind_decisions(now: datetime | None = None) -> int:
+    """A proposed decision its owner has not answered for three days: remind them once per
+    proposal (publicity cannot start until they answer)."""
+    from marketplace.review.award_models import Decision, DecisionStatus
+    now = now or utcnow()
+    waiting = db.session.scalars(select(Decision).where(
+        Decision.status == DecisionStatus.proposed,
+        Decision.proposed_at <= now - DECISION_REMINDER_AFTER).order_by(Decision.id)).all()
+    sent = 0
+    for decision in waiting:
+        need = decision.challenge
+        if _claim(need.id, need.organisation_id, NotificationKind.decision_reminder):
+            sent += notify(owner_users(need), NotificationKind.decision_reminder, need,
+                           page_path("review.confirm_decision", decision_id=decision.id),
+                           days=(now - decision.proposed_at).days)
+    return sent
 
 
 def decision_declined(decision) -> None:
@@ -366,12 +402,19 @@ def round_complete(review) -> None:
 
 
 def objection_lodged(objection) -> None:
-    """The program office must answer it; the objector gets a receipt."""
-    need = objection.decision.challenge
+    """The program office must answer it; the objector gets a receipt; the need owner and
+    the proposed winners learn that the award waits for the answer (never who objected)."""
+    decision = objection.decision
+    need = decision.challenge
     notify(admin_users(), NotificationKind.objection_lodged, need,
            page_path("review.need_decision", need_id=need.id))
     notify([objection.user], NotificationKind.objection_received, need,
            page_path("review.publicity", need_id=need.id))
+    parties = {u.id: u for u in [*owner_users(need), *organisation_users(
+        {winner.bid.organisation_id for winner in decision.winners}, Role.solver)]}
+    parties.pop(objection.user_id, None)
+    notify(list(parties.values()), NotificationKind.objection_lodged, need,
+           page_path("review.publicity", need_id=need.id), party=True)
 
 
 def decision_reopened(objection) -> None:
@@ -491,7 +534,7 @@ def notify_closed(now: datetime | None = None) -> int:
 def sweep() -> int:
     """The periodic part: reminders, closing notices, and retries that fell due."""
     from .mail import kick_delivery
-    changed = remind_deadlines() + notify_closed()
+    changed = remind_deadlines() + notify_closed() + remind_decisions()
     if has_due_retries():
         kick_delivery()
     return changed

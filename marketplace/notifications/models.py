@@ -42,6 +42,8 @@ class NotificationKind(str, enum.Enum):
     objection_received = "objection_received"
     # every sheet of a round is in: the program office proposes the decision
     round_complete = "round_complete"
+    # a proposed decision the owner has not answered within a few days
+    decision_reminder = "decision_reminder"
 
 
 class EmailStatus(str, enum.Enum):

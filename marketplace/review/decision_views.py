@@ -17,7 +17,7 @@ from . import decisions, queries
 from .award_models import Decision, Objection, Outcome, ProjectMilestone
 from .forms import DecisionForm, RepublishForm, ResolveForm
 from .operations import ReviewRefused, current_round
-from .views import bp, form_errors, load_need, load_round, refused
+from .views import bp, form_errors, load_need, load_round, marked_errors, refused
 
 
 @bp.route("/admin/review/rounds/<int:round_id>/decide", methods=["GET", "POST"])
@@ -44,14 +44,16 @@ def decide(round_id: int):
         except ReviewRefused as error:
             # what was typed and ticked stays on the page with the reason
             g.rollback_only = True
-            flash(str(error.message), "error")
             if error.field in form:
                 form[error.field].errors = [*form[error.field].errors, error.message]
+            marked = error.field in form or error.field == "winner"
+            flash(_("The decision was not proposed: see the marked fields.") if marked
+                  else str(error.message), "error")
             return _decide_page(review, form, chosen, 400,
                                 winner_error=error.message if error.field == "winner" else None)
         flash(_("Decision proposed. The need owner is asked to confirm it."), "success")
         return redirect(url_for("review.need_decision", need_id=review.challenge_id))
-    form_errors(form)
+    marked_errors(form, _("The decision was not proposed: see the marked fields."))
     return _decide_page(review, form, chosen, 400 if form.is_submitted() else 200)
 
 

@@ -21,7 +21,7 @@ from .forms import MilestoneReportForm, ObjectionForm, OwnerAnswerForm
 from .aggregation import quantize
 from .labels import DECISION_STATUS_LABELS, sheet_label
 from .operations import ReviewRefused, current_round
-from .views import bp, form_errors, load_need, refused
+from .views import bp, form_errors, load_need, marked_errors, refused
 
 MAX_OBJECTION_FILES = 5
 
@@ -115,10 +115,10 @@ def confirm_decision(decision_id: int):
             # the owner's note stays, with the reason beside it (400: nothing was changed)
             db.session.rollback()
             form[error.field].errors = [*form[error.field].errors, error.message]
-            flash(str(error.message), "error")
+            flash(_("Your answer was not saved: see the marked field."), "error")
             return _confirm_page(decision, form, 400)
         return redirect(target)
-    form_errors(form)
+    marked_errors(form, _("Your answer was not saved: see the marked field."))
     return _confirm_page(decision, form, 400 if form.is_submitted() else 200)
 
 

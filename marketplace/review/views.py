@@ -48,6 +48,17 @@ def form_errors(form) -> None:
             flash(str(error) if not isinstance(error, dict) else _("Check the form."), "error")
 
 
+def marked_errors(form, summary: str) -> None:
+    """For a page that shows each error beside its field: one summary at the top instead of
+    every message twice (a refused CSRF token has no field, so it is said as it is)."""
+    if not form.is_submitted() or not form.errors:
+        return
+    if set(form.errors) == {"csrf_token"}:
+        form_errors(form)
+    else:
+        flash(summary, "error")
+
+
 @bp.route("/admin/review/")
 @admin_required
 def index():
@@ -66,6 +77,7 @@ def waiting_list():
 
 # the owner's dashboard (challenges) shows the decisions that wait for them
 bp.add_app_template_global(waiting.decisions_for_owner, "decisions_waiting_for_owner")
+bp.add_app_template_global(waiting.latest_rounds, "latest_review_rounds")
 
 
 @bp.route("/admin/review/needs/<int:need_id>/open", methods=["POST"])

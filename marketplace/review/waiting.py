@@ -143,3 +143,14 @@ def decisions_for_owner(organisation_id: int) -> list[Decision]:
     return db.session.scalars(select(Decision).join(Challenge).where(
         Challenge.organisation_id == organisation_id,
         Decision.status == DecisionStatus.proposed).order_by(Decision.proposed_at)).all()
+
+
+def latest_rounds(needs) -> dict[int, ReviewRound]:
+    """The latest review round of each of these needs (the owner's dashboard shows where
+    each review stands: formal check, scoring, a decision to confirm, declined, publicity)."""
+    ids = [need.id for need in needs if need.status == NeedStatus.under_review]
+    if not ids:
+        return {}
+    rounds = db.session.scalars(select(ReviewRound).where(ReviewRound.challenge_id.in_(ids))
+                                .order_by(ReviewRound.number)).all()
+    return {review.challenge_id: review for review in rounds}

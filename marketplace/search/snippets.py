@@ -18,6 +18,7 @@ from .plan import Plan
 
 FRAGMENT = 110         # characters per fragment
 FRAGMENTS = 2
+GAP = 12               # fragments closer than this are shown as one
 NEAR_GAP = 4           # characters allowed between the parts of a near match
 _WORDS = re.compile(r"[a-z0-9]+(?:[.-][a-z0-9]+)*")
 _BREAK = re.compile(r"[\s\-/,;:]+")
@@ -109,7 +110,14 @@ def _windows(spans, length: int) -> list[tuple[int, int]]:
                 best, best_count = (left, right), count
         chosen.append(best)
         remaining = [(s, e) for s, e in remaining if not (s >= best[0] and e <= best[1])]
-    return sorted(chosen)
+    # windows that overlap or nearly touch become one, so no text is shown twice
+    merged: list[tuple[int, int]] = []
+    for left, right in sorted(chosen):
+        if merged and left <= merged[-1][1] + GAP:
+            merged[-1] = (merged[-1][0], max(right, merged[-1][1]))
+        else:
+            merged.append((left, right))
+    return merged
 
 
 def highlight(text: str, plan: Plan) -> str:

@@ -174,11 +174,15 @@ def test_an_objector_gets_a_receipt_with_a_short_subject(app, client, auth, scen
     since = last_email_id(app)
     with app.app_context():
         decision = db.session.get(Decision, decision_id)
-        for user_id in (people.solver_id, scene.team_user_ids[1]):
+        winner_orgs = {w.bid.organisation_id for w in decision.winners}
+        # a second objector whose team was not selected (a winner hears of every objection)
+        other = next(u for u in scene.team_user_ids
+                     if get_user(u).organisation_id not in winner_orgs)
+        for user_id in (people.solver_id, other):
             decisions.lodge_objection(decision, get_user(user_id), "评分过程有误，请复核。", [])
         db.session.commit()
     receipts = told(app, client, auth, NotificationKind.objection_received,
-                    [people.solver_id, scene.team_user_ids[1]], since)
+                    [people.solver_id, other], since)
     assert {r.link for r in receipts} == {f"/needs/{scene.need_id}/publicity"}
     assert all("was received" in r.email_body and "outcome and its reason" in r.email_body
                for r in receipts)

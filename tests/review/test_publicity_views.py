@@ -281,6 +281,14 @@ def test_decision_and_confirmation_errors_sit_beside_their_fields(app, client, a
     assert page.status_code == 400
     winners = text.split('id="winners"')[1].split("</fieldset>")[0]
     assert "Choose at least one winner" in winners
+    # said once, beside the field; the top of the page says where to look
+    assert text.count("Choose at least one winner") == 1
+    assert "The decision was not proposed: see the marked fields." in text
+    page = client.post(f"/admin/review/rounds/{round_id}/decide",
+                       data={"outcome": "award", "rationale": "", "publicity_days": "0"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400 and "The decision was not proposed" in text
+    assert not any(text.count(str(m)) > 1 for m in ("This field is required.",))
 
 
 def test_declining_without_a_reason_says_so_beside_the_note(app, client, auth, scene):
@@ -293,6 +301,8 @@ def test_declining_without_a_reason_says_so_beside_the_note(app, client, auth, s
     assert page.status_code == 400
     note = text.split('name="note"')[1].split("</div>")[0]
     assert "Say why you do not confirm the decision." in note
+    assert text.count("Say why you do not confirm the decision.") == 1
+    assert "Your answer was not saved: see the marked field." in text
     with app.app_context():
         assert db.session.get(Decision, decision_id).status.value == "proposed"
 

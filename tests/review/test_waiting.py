@@ -57,13 +57,18 @@ def test_a_proposed_decision_tells_the_owner_and_waits_on_their_dashboard(app, c
     assert "data-waiting-decisions" not in client.get("/my/needs").get_data(as_text=True)
 
 
-def test_a_declined_decision_tells_the_program_office(app, scene, people):
+def test_a_declined_decision_tells_the_program_office(app, client, auth, scene, people):
     decision_id = proposed(app, scene)
+    auth.login("owner@example.com")
+    stage = client.get("/my/needs").get_data(as_text=True).split("data-review-stage>")[1]
+    assert stage.split("</span>")[0].endswith("Decision awaiting the owner")
     with app.app_context():
         decisions.decline_decision(db.session.get(Decision, decision_id),
                                    get_user(scene.owner_id), "请补充第二名的评分说明。")
         db.session.commit()
     assert scene.admin_id in _told(app, NotificationKind.decision_declined)
+    stage = client.get("/my/needs").get_data(as_text=True).split("data-review-stage>")[1]
+    assert "Decision declined by the owner" in stage.split("</td>")[0]
 
 
 def test_objections_tell_the_office_and_an_upheld_one_tells_owner_and_bidders(
@@ -73,7 +78,21 @@ def test_objections_tell_the_office_and_an_upheld_one_tells_owner_and_bidders(
     client.post(f"/review/decisions/{decision_id}/objections",
                 data={"reason": "评分细则第三项的理解与公告不一致，请复核。"})
     auth.logout()
-    assert scene.admin_id in _told(app, NotificationKind.objection_lodged)
+    lodged = _told(app, NotificationKind.objection_lodged)
+    assert scene.admin_id in lodged
+    # the owner and the proposed winner learn the award waits (never who objected)
+    assert scene.owner_id in lodged and people.solver_id not in lodged
+    with app.app_context():
+        decision = db.session.get(Decision, decision_id)
+        winner_orgs = {w.bid.organisation_id for w in decision.winners}
+        winner_users = {u for u in scene.team_user_ids
+                        if get_user(u).organisation_id in winner_orgs}
+        losers = set(scene.team_user_ids) - winner_users
+        owner_note = db.session.scalar(select(Notification).where(
+            Notification.kind == NotificationKind.objection_lodged,
+            Notification.user_id == scene.owner_id))
+        assert owner_note.params.get("party") and "/publicity" in owner_note.link
+    assert winner_users and winner_users <= lodged and not (losers & lodged)
     auth.login("admin@example.com")
     assert "Resolve the objection" in client.get("/admin/waiting").get_data(as_text=True)
     with app.app_context():
@@ -248,3 +267,41 @@ def test_a_declined_decision_waits_only_until_the_office_proposes_again(app, cli
     page = _waiting_page(client, auth)
     assert "The owner declined the decision" not in page
     assert "Confirm the proposed decision" in page
+
+
+def test_an_unanswered_decision_is_reminded_once_per_proposal(app, client, auth, scene,
+                                                              people):
+    from datetime import timedelta
+
+    from marketplace.core.types import utcnow
+    from marketplace.notifications import events
+    decision_id = proposed(app, scene)
+    with app.test_request_context():
+        assert events.remind_decisions() == 0                 # not yet three days
+        later = utcnow() + timedelta(days=4)
+        assert events.remind_decisions(later) == 1
+        assert events.remind_decisions(later) == 0            # once, however often it runs
+        db.session.commit()
+    assert _told(app, NotificationKind.decision_reminder) == {scene.owner_id}
+    with app.app_context():
+        email = db.session.scalars(select(OutboxEmail).where(
+            OutboxEmail.to_address == get_user(scene.owner_id).email)
+            .order_by(OutboxEmail.id.desc())).first()
+        assert email.subject.startswith("Reminder: decision to confirm")
+        assert "waited 4 days" in email.body and f"/review/decisions/{decision_id}/confirm" \
+            in email.body
+    # declined and proposed again: the new proposal is reminded again
+    with app.test_request_context():
+        decisions.decline_decision(db.session.get(Decision, decision_id),
+                                   get_user(scene.owner_id), "请补充第二名的评分说明。")
+        db.session.commit()
+    with app.test_request_context():
+        first = db.session.get(Decision, decision_id)
+        again = decisions.propose_decision(
+            first.round, get_user(scene.admin_id), outcome=Outcome.award,
+            winner_entry_ids=[e.id for e in first.round.entries if e.label == "A"],
+            rationale="补充说明后再次提出。", publicity_days=7)
+        db.session.commit()
+        assert again.id != decision_id
+        assert events.remind_decisions(utcnow() + timedelta(days=4)) == 1
+        db.session.commit()

@@ -247,3 +247,25 @@ def test_a_quantity_is_found_however_it_is_written(ctx, people, taxonomy):
     for query in ("1.5e-9", "1.5×10⁻⁹", "1.5x10^-9"):
         assert found(query) == [leak], query
     assert leak not in found("1.5e9")
+
+
+def test_snippet_fragments_never_repeat_text(app, taxonomy):
+    """Two fragments whose windows overlap are shown as one: the 碳化硅 need showed
+    "…解决高dv… …率，同时解决高dv/dt…" (the same words twice)."""
+    from marketplace.search import snippets
+    from marketplace.search.service import read_query
+    text = ("开发基于碳化硅功率模块的800V三合一电驱总成，峰值功率300 kW以上，系统最高效率不低于94.5%。"
+            "背景：800V高压平台是新能源汽车实现超快充的主流路线，电驱系统需同步提升电压等级、转速和效率，"
+            "同时解决高dv/dt带来的轴承电腐蚀与电磁兼容问题。需求内容：碳化硅功率模块封装与双面散热；"
+            "高速扁线油冷电机设计；轴电流抑制、EMC设计及整机NVH优化。")
+    with app.app_context():
+        html = snippets.highlight(text, read_query("碳化硅"))
+    plain = re.sub(r"<[^>]+>", "", html).replace("…", " ")
+    pieces = [p for p in plain.split() if p]
+    seen = set()
+    for piece in pieces:
+        for i in range(len(piece) - 7):
+            gram = piece[i:i + 8]
+            assert gram not in seen, f"{gram!r} is shown twice in {html!r}"
+            seen.add(gram)
+    assert html.count("<mark>碳化硅</mark>") == 2
