@@ -60,6 +60,7 @@ def test_state_changing_posts_need_the_token(csrf_client, people, app):
                                              "password": factories.PASSWORD, "csrf_token": token})
     for url, data in [(f"/admin/needs/{submitted}/publish", {}),
                       (f"/admin/needs/{submitted}/return", {"reason": "x"}),
+                      ("/admin/taxonomy/import", {}),
                       ("/account/logout", {})]:
         assert csrf_client.post(url, data=data).status_code == 400, url
     csrf_client.post("/account/logout", data={"csrf_token": token})

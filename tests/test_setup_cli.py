@@ -11,6 +11,7 @@ from marketplace.extensions import db
 
 
 def test_setup_demo_loads_a_realistic_data_set_once(runner, app):
+    import re
     result = runner.invoke(args=["setup", "--demo"])
     assert result.exit_code == 0, result.output
     assert "admin@demo.example" in result.output and DEMO_PASSWORD in result.output
@@ -21,12 +22,18 @@ def test_setup_demo_loads_a_realistic_data_set_once(runner, app):
         assert statuses[NeedStatus.published] >= 30
         assert statuses[NeedStatus.closed] >= 1 and statuses[NeedStatus.submitted] >= 1
         assert all(need.title_zh and need.title_en for need in needs)
+        # bilingual requirements and confidential details sit in their own language's field
+        with_requirements = [n for n in needs if n.requirements]
+        assert with_requirements and all(n.requirements_en for n in with_requirements)
+        assert not any(re.search(r"[A-Za-z]{4,} [A-Za-z]{4,} [A-Za-z]{4,}", n.requirements)
+                       for n in with_requirements)
+        assert all(not n.confidential_details_en or not re.search(
+            r"[\u4e00-\u9fff]{6}", n.confidential_details_en) for n in needs)
         published = [n for n in needs if n.status == NeedStatus.published]
         assert all(len(n.indicators) >= 2 and n.budget_wan and n.deadline for n in published)
         users = db.session.scalars(select(User)).all()
         assert {role for user in users for role in user.roles} == set(Role)
         # every demo person has a name that reads on English pages too (not 某某公司 联系人)
-        import re
         assert all(re.search(r"[A-Za-z]", user.name) for user in users), \
             [u.name for u in users if not re.search(r"[A-Za-z]", u.name)]
         assert authenticate("owner@demo.example", DEMO_PASSWORD, "127.0.0.1") is not None

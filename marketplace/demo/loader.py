@@ -15,6 +15,7 @@ from marketplace.accounts.operations import create_user
 from marketplace.challenges import operations
 from marketplace.challenges.models import Challenge, Comparator, IPTerms, NeedStatus, Transition
 from marketplace.challenges.operations import IndicatorRow
+from marketplace.core.text import has_cjk
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 
@@ -95,14 +96,30 @@ def _org_owner(org: Organisation, index: int, owners: dict) -> User:
     return user
 
 
+def _by_language(text: str | None) -> tuple[str | None, str | None]:
+    """The demo file writes a bilingual field as Chinese lines then English lines; the need
+    keeps each in its own field, so an English page shows the English text."""
+    if not text:
+        return None, None
+    def english(line: str) -> bool:     # an English line may quote a Chinese word (赛马)
+        cjk = sum(1 for char in line if has_cjk(char))
+        return sum(1 for char in line if char.isascii() and char.isalpha()) > 3 * cjk
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    zh = "\n".join(line for line in lines if not english(line)).strip()
+    en = "\n".join(line for line in lines if english(line)).strip()
+    return (zh or None), (en or None)
+
+
 def _create_need(item: dict, owner: User, admin: User) -> Challenge:
+    requirements, requirements_en = _by_language(item.get("requirements"))
+    confidential, confidential_en = _by_language(item.get("confidential"))
     values = {
         "title_zh": item["title_zh"], "title_en": item.get("title_en"),
         "summary_zh": item.get("summary_zh"), "summary_en": item.get("summary_en"),
         "description_zh": item.get("description_zh"),
         "description_en": item.get("description_en"),
-        "requirements": item.get("requirements"),
-        "confidential_details": item.get("confidential"),
+        "requirements": requirements, "requirements_en": requirements_en,
+        "confidential_details": confidential, "confidential_details_en": confidential_en,
         "ip_terms": IPTerms(item.get("ip_terms", "non_exclusive")),
         "budget_wan": Decimal(str(item["budget_wan"])),
         "deadline": _deadline(int(item["deadline_days"])),

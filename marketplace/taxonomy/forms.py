@@ -5,13 +5,32 @@ from __future__ import annotations
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import SelectChoice, TextAreaField
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from .operations import SynonymLineInvalid, parse_synonym_lines
 from .queries import chain_choices
 
 MAX_SYNONYM_TEXT = 200_000
+MAX_TAXONOMY_BYTES = 2 * 1024 * 1024     # the default taxonomy is about 250 KB
+
+
+class TaxonomyImportForm(FlaskForm):
+    """A whole taxonomy as YAML (the format `taxonomy export` and the export link write)."""
+    file = FileField(_l("Taxonomy file (YAML)"),
+                     validators=[InputRequired(message=_l("Choose a file."))])
+
+    def validate_file(self, field) -> None:
+        data = field.data.read(MAX_TAXONOMY_BYTES + 1) if field.data else b""
+        if len(data) > MAX_TAXONOMY_BYTES:
+            raise ValidationError(_l("The file is larger than 2 MB."))
+        try:
+            self.text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError(_l("The file is not UTF-8 text: save it as UTF-8 YAML."))
+        if "\x00" in self.text:
+            raise ValidationError(_l("The file is not a text file."))
 
 
 def chain_select_choices() -> list[SelectChoice]:

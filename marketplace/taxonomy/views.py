@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+import yaml
+from flask import (Blueprint, Response, abort, flash, g, redirect, render_template, request,
+                   url_for)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,13 +15,15 @@ from marketplace.accounts.permissions import admin_required
 from marketplace.core.pagecache import cached_figures, cached_page
 from marketplace.extensions import db
 
-from .forms import SynonymsForm
+from .forms import SynonymsForm, TaxonomyImportForm
 from .models import Chain, SynonymSet, TaxonomyVersion
-from .operations import save_synonyms
+from .operations import (TaxonomyInvalid, export_document, import_taxonomy, needs_to_classify,
+                         save_synonyms)
 from .queries import (ChainFigures, active_version, chain_choices, clusters_with_chains,
                       industry_map_figures, need_chains)
 
 bp = Blueprint("taxonomy", __name__)
+WEB_IMPORT_MAX_NEEDS = 15_000
 
 
 def industry_map() -> list[dict]:
@@ -49,7 +53,57 @@ def admin_taxonomy():
     versions = db.session.scalars(select(TaxonomyVersion).order_by(
         TaxonomyVersion.number.desc())).all()
     return render_template("taxonomy/admin.html", clusters=clusters_with_chains(),
-                           version=active_version(), versions=versions)
+                           version=active_version(), versions=versions,
+                           import_form=TaxonomyImportForm(formdata=None))
+
+
+@bp.route("/admin/taxonomy/export")
+@admin_required
+def export_taxonomy():
+    """The active taxonomy as YAML, the format the import reads (a download, never inline)."""
+    version = active_version()
+    if version is None:
+        abort(404)
+    text = yaml.safe_dump(export_document(), allow_unicode=True, sort_keys=False, width=100)
+    return Response(text, mimetype="application/yaml", headers={
+        "Content-Disposition": f'attachment; filename="taxonomy-v{version.number}.yaml"',
+        "X-Content-Type-Options": "nosniff"})
+
+
+@bp.route("/admin/taxonomy/import", methods=["POST"])
+@admin_required
+def import_taxonomy_file():
+    """Replace the taxonomy with an uploaded file (a new version); every need is classified
+    again. A file that cannot be loaded changes nothing and says why."""
+    form = TaxonomyImportForm()
+    problem = None
+    needs = needs_to_classify()
+    if needs > WEB_IMPORT_MAX_NEEDS:
+        # every need is classified again in the request: ~700 needs/s, and a request may
+        # run 30 s; a larger list is loaded from the command line, which has no limit
+        problem = _("There are %(num)d needs: classifying them all again takes longer than a "
+                    "page may wait. Ask the system administrator to run “flask --app wsgi "
+                    "taxonomy import FILE.yaml” on the server.", num=needs)
+    elif form.validate_on_submit():
+        name = (form.file.data.filename or "taxonomy.yaml")[-120:]
+        try:
+            version = import_taxonomy(form.text, name, current_user)
+        except TaxonomyInvalid as invalid:
+            g.rollback_only = True
+            problem = _("The file is not a taxonomy that can be loaded: %(detail)s",
+                        detail=str(invalid))
+        else:
+            flash(_("Loaded taxonomy version %(number)d from %(name)s; every need was "
+                    "classified again.", number=version.number, name=name), "success")
+            return redirect(url_for("taxonomy.admin_taxonomy"))
+    else:
+        problem = next((str(e) for errors in form.errors.values() for e in errors), None)
+    flash(_("The taxonomy was not loaded: see the reason below."), "error")
+    versions = db.session.scalars(select(TaxonomyVersion).order_by(
+        TaxonomyVersion.number.desc())).all()
+    return render_template("taxonomy/admin.html", clusters=clusters_with_chains(),
+                           version=active_version(), versions=versions,
+                           import_form=form, import_error=problem), 400
 
 
 @bp.route("/admin/taxonomy/synonyms", methods=["GET", "POST"])

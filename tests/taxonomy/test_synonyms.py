@@ -112,3 +112,74 @@ def test_setup_brings_an_older_shipped_taxonomy_up_to_date_but_keeps_the_offices
     db.session.commit()
     assert operations.load_default_if_missing() is None          # the office's list stays
     assert _sets() == []
+
+
+def test_admin_downloads_and_uploads_the_taxonomy_in_the_browser(client, auth, people,
+                                                                 taxonomy, app):
+    """Program officers replace the taxonomy on its page (no command line): the download is
+    the import's format; a bad file changes nothing and says why, once, beside the field."""
+    from io import BytesIO
+
+    from sqlalchemy import func, select
+
+    def versions() -> int:
+        with app.app_context():
+            return db.session.scalar(select(func.count(TaxonomyVersion.id)))
+
+    auth.login("admin@example.com")
+    client.set_cookie("lang", "en")
+    page = client.get("/admin/taxonomy").get_data(as_text=True)
+    assert "data-export-taxonomy" in page and "data-import-taxonomy" in page
+    assert "flask --app wsgi" not in page
+    download = client.get("/admin/taxonomy/export")
+    assert download.status_code == 200
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    document = yaml.safe_load(download.get_data(as_text=True))
+    assert len([c for cluster in document["clusters"] for c in cluster["chains"]]) == 30
+    before = versions()
+    # a file that is not a taxonomy: 400, nothing loaded, the reason beside the field
+    response = client.post("/admin/taxonomy/import", data={
+        "file": (BytesIO("clusters: not a list\n".encode()), "official.yaml")},
+        content_type="multipart/form-data")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400 and versions() == before
+    assert 'id="file-error"' in text and text.count("not a taxonomy that can be loaded") == 1
+    assert "The taxonomy was not loaded" in text
+    response = client.post("/admin/taxonomy/import", data={
+        "file": (BytesIO(b"\xff\xfe\x00b\x00a\x00d"), "official.yaml")},
+        content_type="multipart/form-data")
+    assert response.status_code == 400 and "not UTF-8" in response.get_data(as_text=True)
+    assert client.post("/admin/taxonomy/import", data={}).status_code == 400
+    # the office's edited list: a renamed chain and one more pair
+    chain = document["clusters"][0]["chains"][0]
+    chain["en"] = "Integrated circuits (official name)"
+    chain["keywords"]["pairs"].append({"zh": "芯粒互连", "en": "chiplet interconnect"})
+    body = yaml.safe_dump(document, allow_unicode=True, sort_keys=False).encode()
+    response = client.post("/admin/taxonomy/import", data={
+        "file": (BytesIO(body), "official-2026.yaml")}, content_type="multipart/form-data")
+    assert response.status_code == 302 and versions() == before + 1
+    page = client.get("/admin/taxonomy").get_data(as_text=True)
+    assert "Integrated circuits (official name)" in page and "official-2026.yaml" in page
+    with app.app_context():
+        assert db.session.scalar(select(TaxonomyVersion).where(
+            TaxonomyVersion.active)).loaded_by_id is not None        # who loaded it
+    # a list too large to classify within a request is refused with what to do instead
+    from marketplace.taxonomy import views
+    limit, views.WEB_IMPORT_MAX_NEEDS = views.WEB_IMPORT_MAX_NEEDS, -1
+    try:
+        response = client.post("/admin/taxonomy/import", data={
+            "file": (BytesIO(body), "again.yaml")}, content_type="multipart/form-data")
+    finally:
+        views.WEB_IMPORT_MAX_NEEDS = limit
+    assert response.status_code == 400 and "taxonomy import FILE.yaml" in \
+        response.get_data(as_text=True)
+    assert versions() == before + 1
+    # only the program office
+    auth.logout()
+    auth.login("owner@example.com")
+    assert client.get("/admin/taxonomy/export").status_code == 403
+    assert client.post("/admin/taxonomy/import", data={
+        "file": (BytesIO(body), "x.yaml")}, content_type="multipart/form-data").status_code == 403
+    auth.logout()
+    assert client.get("/admin/taxonomy/export").status_code == 302
+    assert versions() == before + 1
