@@ -98,4 +98,7 @@ def build_config(data_dir: Path) -> dict:
         "MAIL_FROM": os.environ.get("MAIL_FROM", "noreply@marketplace.local"),
         # the site's address in emails (every link in a mail is absolute)
         "PUBLIC_BASE_URL": public_base_url(),
+        # how many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host;
+        # 0 (no proxy) ignores those headers, so nobody can claim another address
+        "TRUSTED_PROXIES": os.environ.get("TRUSTED_PROXIES", "0"),
     }

@@ -64,3 +64,63 @@ def test_questions_are_limited_per_address(limited_app):
     first = client.post("/needs/999/questions", data={"text": "x"})
     assert first.status_code == 404              # counted, then the view ran: no such need
     assert client.post("/needs/999/questions", data={"text": "x"}).status_code == 429
+
+
+def _app(tmp_path, **config):
+    app = create_app({
+        "TESTING": True, "DATA_DIR": str(tmp_path), "SECRET_KEY": "x",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'proxy.sqlite3'}",
+        "WTF_CSRF_ENABLED": False, "BABEL_DEFAULT_LOCALE": "en",
+        "ARGON2_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
+        "LOGIN_IP_FAILURE_LIMIT": 3, "RATELIMIT_ENABLED": True,
+        "RATE_LIMIT_REGISTER": "1 per hour", **config})
+    with app.app_context():
+        migrate.upgrade()
+    return app
+
+
+def _via_proxy(client, url, data, client_address):
+    """A request as the proxy (10.0.0.1) forwards it for `client_address`."""
+    return client.post(url, data=data, environ_base={"REMOTE_ADDR": "10.0.0.1"},
+                       headers={"X-Forwarded-For": client_address,
+                                "X-Forwarded-Proto": "https"})
+
+
+@pytest.mark.parametrize("trusted", [0, 1])
+def test_behind_a_trusted_proxy_each_client_is_counted_on_its_own(tmp_path, trusted):
+    """Issue 12: behind a proxy every request came from the proxy's address, so one client's
+    wrong passwords locked everybody out. TRUSTED_PROXIES=1 reads the client's address
+    from X-Forwarded-For; without it the header is ignored (nobody can claim an address)."""
+    from tests import factories
+    from marketplace.accounts.models import Role
+    app = _app(tmp_path, TRUSTED_PROXIES=str(trusted))
+    with app.app_context():
+        factories.user("someone@example.org", {Role.solver})
+        db.session.commit()
+    client = app.test_client()
+    for n in range(3):                        # an attacker at 203.0.113.7 guesses
+        _via_proxy(client, "/account/login", {"email": f"v{n}@example.org",
+                                              "password": "guess guess"}, "203.0.113.7")
+    assert _via_proxy(client, "/account/login", {"email": "v9@example.org",
+                                                 "password": "guess guess"},
+                      "203.0.113.7").status_code == 429
+    honest = _via_proxy(client, "/account/login", {"email": "someone@example.org",
+                                                   "password": factories.PASSWORD},
+                        "198.51.100.9")
+    # trusted: another client signs in; untrusted: the proxy's address is locked for all
+    assert honest.status_code == (302 if trusted else 429)
+    if trusted:            # the scheme the proxy saw makes links and cookies https
+        assert honest.headers["Location"].startswith(("/", "https://"))
+    # the per-address form limits count the client too
+    other = app.test_client()
+    first = _via_proxy(other, "/account/register", _registration(1), "192.0.2.1")
+    second = _via_proxy(other, "/account/register", _registration(2), "192.0.2.2")
+    assert first.status_code == 302
+    assert second.status_code == (302 if trusted else 429)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_a_wrong_trusted_proxies_value_stops_the_start(tmp_path):
+    with pytest.raises(RuntimeError, match="TRUSTED_PROXIES"):
+        _app(tmp_path, TRUSTED_PROXIES="yes")

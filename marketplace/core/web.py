@@ -11,6 +11,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from marketplace.extensions import db, login_manager
@@ -40,7 +41,21 @@ def install_converters(app: Flask) -> None:
     app.url_map.converters["int"] = RowIdConverter
 
 
+def trust_proxies(app: Flask) -> None:
+    """Behind N reverse proxies (TRUSTED_PROXIES=N), the client's address, scheme and host
+    come from the X-Forwarded-* headers the last N proxies set (Werkzeug's ProxyFix), so the
+    login throttle and the per-address limits count each client, not the proxy."""
+    value = str(app.config.get("TRUSTED_PROXIES") or "0").strip()
+    if not value.isdigit():
+        raise RuntimeError(f"TRUSTED_PROXIES must be a whole number of proxies, not {value!r}")
+    proxies = int(value)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies,
+                                x_port=proxies, x_prefix=proxies)
+
+
 def init_app(app: Flask) -> None:
+    trust_proxies(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
