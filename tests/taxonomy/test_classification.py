@@ -157,9 +157,9 @@ def test_industry_map_counts_open_needs_and_budget(client, auth, people, taxonom
 
 def test_accuracy_on_both_labelled_sets_stays_above_the_targets(ctx, taxonomy):
     """A guard against keyword edits that quietly hurt classification (make bench reports it)."""
-    from bench.run import DEV2_FILE, EVAL_FILE, HELDOUT_FILE, _accuracy, _labelled
+    from bench.run import DEV2_FILE, DEV3_FILE, EVAL_FILE, HELDOUT_FILE, _accuracy, _labelled
     model = classifier()
-    for path in (EVAL_FILE, HELDOUT_FILE, DEV2_FILE):
+    for path in (EVAL_FILE, HELDOUT_FILE, DEV2_FILE, DEV3_FILE):
         records = _labelled(path)
         assert len({r["chain"] for r in records}) == 30, path
         top1, top3 = _accuracy(model, records)
