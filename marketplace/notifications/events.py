@@ -107,6 +107,8 @@ def describe(kind: NotificationKind, params: dict, locale: str) -> str:
             "answers it before the award can become final; you will be told the outcome and "
             "its reason.", need=need),
         NotificationKind.objection_resolved: lambda: _(
+            "The objection to the proposed decision on “%(need)s” was dismissed; the decision "
+            "stands and publicity goes on.", need=need) if params.get("party") else _(
             "Your objection to the decision on “%(need)s” was upheld; the review continues.",
             need=need) if params.get("upheld") else _(
             "Your objection to the decision on “%(need)s” was dismissed.", need=need),
@@ -176,6 +178,9 @@ def _publicity_sentence(need: str, params: dict) -> str:
     """What the decision in publicity means for the team told (older notices: in general)."""
     until = params.get("until", "")
     result = params.get("result")
+    if params.get("office"):
+        return _("The need owner confirmed the decision on “%(need)s”; it is in publicity "
+                 "until %(until)s.", need=need, until=until)
     if result == "won":
         return _("The proposed decision on “%(need)s” selects your team. It is in publicity "
                  "until %(until)s; if no objection is upheld, the award becomes final and the "
@@ -347,6 +352,9 @@ def decision_published(decision) -> None:
                   else "won" if bid.id in winners else "not_selected")
         notify(team_users(bid.organisation_id), NotificationKind.decision_published, need,
                page_path("review.publicity", need_id=need.id), result=result, until=until)
+    # the program office learns that the owner confirmed and publicity has started
+    notify(admin_users(), NotificationKind.decision_published, need,
+           page_path("review.need_decision", need_id=need.id), office=True, until=until)
 
 
 def admin_users() -> list[User]:
@@ -485,6 +493,15 @@ def objection_resolved(objection) -> None:
            page_path(endpoint, need_id=decision.challenge_id),
            upheld=objection.status == ObjectionStatus.upheld, reason=objection.resolution,
            reason_en=objection.resolution_en)
+    if objection.status == ObjectionStatus.dismissed:
+        # those told of the objection learn it is settled (an upheld one: decision_reopened)
+        need = decision.challenge
+        parties = {u.id: u for u in [*owner_users(need), *organisation_users(
+            {winner.bid.organisation_id for winner in decision.winners}, Role.solver)]}
+        parties.pop(objection.user_id, None)
+        notify(list(parties.values()), NotificationKind.objection_resolved, need,
+               page_path("review.publicity", need_id=need.id), upheld=False, party=True,
+               reason=objection.resolution, reason_en=objection.resolution_en)
 
 
 def remind_deadlines(now: datetime | None = None) -> int:

@@ -14,7 +14,7 @@ from marketplace.core.timefmt import program_zone
 from marketplace.extensions import db
 
 from . import decisions, queries
-from .award_models import Decision, Objection, Outcome, ProjectMilestone
+from .award_models import Decision, DecisionStatus, Objection, Outcome, ProjectMilestone
 from .forms import DecisionForm, RepublishForm, ResolveForm
 from .operations import ReviewRefused, current_round
 from .views import bp, form_errors, load_need, load_round, marked_errors, refused
@@ -26,6 +26,14 @@ def decide(round_id: int):
     review = load_round(round_id)
     form = DecisionForm()
     chosen = [int(v) for v in request.form.getlist("winner") if v.isdigit()]
+    declined = _declined_here(review)
+    if request.method == "GET" and declined is not None:
+        # proposing again after the owner's "no": start from what was proposed
+        form.outcome.data = declined.outcome.value
+        form.rationale.data, form.rationale_en.data = declined.rationale, declined.rationale_en
+        form.publicity_days.data = declined.publicity_days
+        by_bid = {entry.bid_id: entry.id for entry in review.entries}
+        chosen = [by_bid[w.bid_id] for w in declined.winners if w.bid_id in by_bid]
     if request.method == "POST" and form.validate_on_submit():
         passed_over = _passed_over(review, chosen) if form.outcome.data == "award" else []
         if passed_over and not form.order_confirmed.data:
@@ -54,7 +62,12 @@ def decide(round_id: int):
         flash(_("Decision proposed. The need owner is asked to confirm it."), "success")
         return redirect(url_for("review.need_decision", need_id=review.challenge_id))
     marked_errors(form, _("The decision was not proposed: see the marked fields."))
-    return _decide_page(review, form, chosen, 400 if form.is_submitted() else 200)
+    # the winners are checked with the other fields, not only once those are right
+    winner_error = None
+    if form.is_submitted() and form.outcome.data != "no_award" and not chosen:
+        winner_error = _("Choose at least one winner, or decide on no award.")
+    return _decide_page(review, form, chosen, 400 if form.is_submitted() else 200,
+                        winner_error=winner_error)
 
 
 def _passed_over(review, chosen: list[int]) -> list[str]:
@@ -68,9 +81,19 @@ def _passed_over(review, chosen: list[int]) -> list[str]:
             if item.key.id not in set(chosen) and (item.rank or worst + 1) < worst]
 
 
+def _declined_here(review):
+    """The round's latest decision, if its owner declined it (its note says why)."""
+    latest = queries.latest_decision(review.challenge)
+    if latest is not None and latest.round_id == review.id \
+            and latest.status == DecisionStatus.declined:
+        return latest
+    return None
+
+
 def _decide_page(review, form: DecisionForm, chosen: list[int], status: int,
                  winner_error=None, confirm_order: bool = False):
     return render_template("review/decide.html", review=review, need=review.challenge, form=form,
+                           declined=_declined_here(review),
                            results=queries.results(review), chosen=set(chosen),
                            winner_error=winner_error, confirm_order=confirm_order,
                            blocker=decisions.decision_blocker(review)), status

@@ -83,6 +83,17 @@ def _rounds_to_decide(latest: dict[int, Decision]) -> list[Waiting]:
     return rows
 
 
+def _reviews_to_open() -> list[Waiting]:
+    """Bidding closed and no open review round (none yet, or only the closed round of an
+    earlier call before a republication): the office opens the review."""
+    has_round = select(ReviewRound.id).where(ReviewRound.challenge_id == Challenge.id,
+                                             ReviewRound.status != RoundStatus.closed).exists()
+    return [Waiting(OFFICE, _l("Bidding has closed: open the review"), need, need.deadline, "",
+                    "review.index", {})
+            for need in db.session.scalars(select(Challenge).where(
+                Challenge.status == NeedStatus.closed, ~has_round).order_by(Challenge.deadline))]
+
+
 def _objections_waiting() -> list[Waiting]:
     return [Waiting(OFFICE, _l("Resolve the objection"), objection.decision.challenge,
                     objection.created_at, "", "review.need_decision",
@@ -131,7 +142,8 @@ def _milestones_waiting() -> list[Waiting]:
 def everything_waiting() -> list[Waiting]:
     """For the program office: every open step, oldest first within who it waits on."""
     latest = _latest_decisions()
-    rows = (_needs_waiting() + _decisions_waiting(latest) + _rounds_to_decide(latest)
+    rows = (_needs_waiting() + _reviews_to_open() + _decisions_waiting(latest)
+            + _rounds_to_decide(latest)
             + _objections_waiting() + _milestones_waiting() + _sheets_waiting())
     order = {OFFICE: 0, OWNER: 1, REVIEWER: 2}
     return sorted(rows, key=lambda w: (order[w.on], w.since is None,

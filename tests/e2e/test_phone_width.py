@@ -52,7 +52,7 @@ def _pages(d):
     anonymous = ["/", "/needs/", f"/needs/{d['published']}", "/search?q=GaN",
                  "/industry-map", "/account/login", "/account/register"]
     owner = ["/my/needs", "/needs/new", f"/needs/{d['draft']}/edit", "/account/settings",
-             "/account/organisation", "/notifications"]
+             "/account/organisation", "/notifications", f"/needs/{d['need']}/bids"]
     admin = ["/admin/", "/admin/waiting", "/admin/screening", "/admin/organisations",
              "/admin/users", "/admin/review/", f"/admin/review/rounds/{d['round']}",
              f"/admin/review/rounds/{d['round']}/report", "/admin/audit/",
@@ -130,6 +130,15 @@ def test_no_page_of_any_journey_is_wider_than_a_phone(app, browser, live_server,
     assert not too_wide, too_wide
     assert not too_small, too_small
     assert not cramped, cramped
+
+
+def test_the_owners_bid_list_stacks_on_a_phone(app, browser, live_server, journey_data):
+    """Its last column was cut off inside a sideways-scrolling frame at 390 px."""
+    with phone(browser, live_server, "owner@example.com", "zh") as page:
+        page.goto(f"/needs/{journey_data['need']}/bids")
+        frame = page.locator("[data-bid-list]").evaluate(
+            "t => [t.parentElement.scrollWidth, t.parentElement.clientWidth]")
+        assert frame[0] <= frame[1], frame
 
 
 def test_row_editors_keep_their_labels_on_a_phone(app, browser, live_server, journey_data):

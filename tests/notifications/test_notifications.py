@@ -52,11 +52,13 @@ def test_bid_received_is_notified_in_app_and_written_to_the_mail_folder(app, cli
     auth.login("solver@example.com")
     page = client.get("/").get_data(as_text=True)
     assert "data-unread-count>1<" in page
+    assert "data-menu-unread>1<" in page          # on a phone, on the menu button
     listing = client.get("/notifications").get_data(as_text=True)
     assert "was received" in listing or "已收到" in listing
     assert 'class="notification unread"' in listing          # new since the last visit
     # opening the list counts what it showed as read
     assert "data-unread-count" not in client.get("/").get_data(as_text=True)
+    assert "data-menu-unread" not in client.get("/").get_data(as_text=True)
     assert 'class="notification unread"' not in client.get("/notifications").get_data(
         as_text=True)
 

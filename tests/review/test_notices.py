@@ -14,7 +14,7 @@ from marketplace.extensions import db
 from marketplace.notifications.models import (EmailStatus, Notification, NotificationKind,
                                               OutboxEmail)
 from marketplace.review import decisions, scoring
-from marketplace.review.award_models import Decision
+from marketplace.review.award_models import Decision, Objection
 
 from .. import factories
 from .builders import TEAMS
@@ -134,10 +134,14 @@ def test_publicity_tells_every_member_of_every_bidding_team_and_nobody_else(
     auth.login("owner@example.com")
     client.post(f"/review/decisions/{decision_id}/confirm", data={"action": "confirm"})
     auth.logout()
-    # not the reviewers who scored, the owner, the admin, nor the team that withdrew
+    # not the reviewers who scored, the owner, nor the team that withdrew; the program
+    # office learns that publicity started
     notices = told(app, client, auth, NotificationKind.decision_published,
-                   scene.team_user_ids + [teammate_id], since)
-    assert {n.link for n in notices} == {f"/needs/{scene.need_id}/publicity"}
+                   scene.team_user_ids + [teammate_id, scene.admin_id], since)
+    office = [n for n in notices if n.address == "admin@example.com"]
+    assert [n.link for n in office] == [f"/admin/review/needs/{scene.need_id}/decision"]
+    assert "The need owner confirmed the decision" in office[0].email_body
+    assert {n.link for n in notices if n not in office} == {f"/needs/{scene.need_id}/publicity"}
 
 
 def lodged(app, scene, people) -> tuple[int, int]:
@@ -201,11 +205,20 @@ def test_a_dismissed_objection_tells_its_objector_the_published_reasons(
         app, client, auth, scene, people):
     objection_id, _other = lodged(app, scene, people)
     since = resolve(app, client, auth, objection_id, "dismiss", "经复核，评分符合细则。")
-    [notice] = told(app, client, auth, NotificationKind.objection_resolved,
-                    [people.solver_id], since)
+    with app.app_context():
+        decision = db.session.get(Objection, objection_id).decision
+        winner_orgs = {w.bid.organisation_id for w in decision.winners}
+        winners = [u for u in scene.team_user_ids if get_user(u).organisation_id in winner_orgs]
+        solver_email = get_user(people.solver_id).email
+    # the objector, and the owner and proposed winner who were told of the objection
+    notices = told(app, client, auth, NotificationKind.objection_resolved,
+                   [people.solver_id, scene.owner_id, *winners], since)
+    [notice] = [n for n in notices if n.address == solver_email]
     assert notice.link == f"/needs/{scene.need_id}/publicity"
     assert "was dismissed" in notice.email_body
     assert "Reason: 经复核，评分符合细则。" in notice.email_body
+    assert all("the decision stands and publicity goes on" in n.email_body
+               for n in notices if n.address != solver_email)
 
 
 def test_an_upheld_objection_tells_its_objector_and_links_to_the_need(

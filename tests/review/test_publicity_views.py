@@ -1,5 +1,6 @@
 """Owner confirmation, the public publicity page, objections with files, milestones."""
 import io
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -217,8 +218,9 @@ def test_each_team_learns_what_the_decision_in_publicity_means_for_it(app, clien
     with app.app_context():
         decision = db.session.get(Decision, decision_id)
         winner_org = decision.winners[0].bid.organisation_id
-        notes = db.session.scalars(select(Notification).where(
+        notes = [n for n in db.session.scalars(select(Notification).where(
             Notification.kind == NotificationKind.decision_published)).all()
+            if not n.params.get("office")]
         results = {get_user(n.user_id).organisation_id == winner_org: n.params["result"]
                    for n in notes}
         emails = {get_user(n.user_id).email: get_user(n.user_id).organisation_id == winner_org
@@ -231,6 +233,10 @@ def test_each_team_learns_what_the_decision_in_publicity_means_for_it(app, clien
         expected = "proposed_won" if won else "proposed_not_selected"
         assert f'data-bid-result="{expected}"' in page, email
         assert "In publicity until" in page
+        bid_id = int(re.search(r'href="/bids/(\d+)"', page).group(1))
+        bid_page = client.get(f"/bids/{bid_id}").get_data(as_text=True)
+        assert "data-publicity-link" in bid_page and f"/needs/{scene.need_id}/publicity" \
+            in bid_page
         listed = client.get("/notifications").get_data(as_text=True)
         assert ("selects your team" in listed) == won
         assert ("does not select your team" in listed) == (not won)
@@ -288,6 +294,12 @@ def test_decision_and_confirmation_errors_sit_beside_their_fields(app, client, a
                        data={"outcome": "award", "rationale": "", "publicity_days": "0"})
     text = page.get_data(as_text=True)
     assert page.status_code == 400 and "The decision was not proposed" in text
+    # every error in one round: the missing winner with the other fields' errors
+    assert "Choose at least one winner" in text.split('id="winners"')[1].split("</fieldset>")[0]
+    page = client.post(f"/admin/review/rounds/{round_id}/decide",
+                       data={"rationale": "理由", "publicity_days": "7"})
+    outcome = page.get_data(as_text=True).split('id="outcome"')[1].split("</fieldset>")[0]
+    assert 'class="has-error"' in outcome and 'class="error"' in outcome
     assert not any(text.count(str(m)) > 1 for m in ("This field is required.",))
 
 
@@ -470,3 +482,67 @@ def test_publicity_gives_its_end_in_the_readers_zone_too(app, client, auth, scen
     client.set_cookie("lang", "en")
     page = client.get(f"/needs/{scene.need_id}/publicity").get_data(as_text=True)
     assert "(Beijing time)" in page and "UTC-05:00" in page
+
+
+def test_a_dismissed_objection_is_shown_once_to_its_objector_with_its_files(
+        app, client, auth, scene, people):
+    decision_id = in_publicity(app, scene)
+    auth.login("solver@example.com")
+    client.set_cookie("lang", "en")
+    client.post(f"/review/decisions/{decision_id}/objections", data={
+        "reason": "评分细则第三项的理解与公告不一致，请复核。",
+        "files": (io.BytesIO(PDF), "说明材料.pdf")}, content_type="multipart/form-data")
+    page = client.get(f"/needs/{scene.need_id}/publicity").get_data(as_text=True)
+    assert page.count("data-my-objection") == 1 and "说明材料.pdf" in page
+    auth.logout()
+    auth.login("admin@example.com")
+    with app.app_context():
+        objection_id = db.session.scalar(select(Objection.id))
+    client.post(f"/admin/review/objections/{objection_id}/resolve",
+                data={"outcome": "dismiss", "resolution": "经复核，评分符合细则。"})
+    auth.logout()
+    auth.login("solver@example.com")
+    page = client.get(f"/needs/{scene.need_id}/publicity").get_data(as_text=True)
+    # one entry: the objector's own text, its file, its status and the published answer
+    assert page.count("data-my-objection") == 1 and page.count("data-dismissed") == 1
+    assert "评分细则第三项" in page and "经复核，评分符合细则。" in page
+    assert "data-objection-files" in page and "— dismissed" not in page
+    client.set_cookie("lang", "zh")
+    page = client.get(f"/needs/{scene.need_id}/publicity").get_data(as_text=True)
+    assert "已驳回" in page and "不予采纳" not in page
+    auth.logout()
+    # the public sees the dismissal and its reasons, never the objector's text or files
+    page = client.get(f"/needs/{scene.need_id}/publicity").get_data(as_text=True)
+    assert "data-dismissed" in page and "经复核，评分符合细则。" in page
+    assert "评分细则第三项" not in page and "说明材料.pdf" not in page
+
+
+def test_the_owner_sees_how_long_publicity_will_run_before_confirming(app, client, auth,
+                                                                      scene):
+    decision_id = proposed(app, scene)
+    auth.login("owner@example.com")
+    client.set_cookie("lang", "en")
+    page = client.get(f"/review/decisions/{decision_id}/confirm").get_data(as_text=True)
+    assert "<h1>Confirm the decision</h1>" in page
+    assert "Publicity: 7 days from the need owner’s confirmation" in page
+    client.post(f"/review/decisions/{decision_id}/confirm", data={"action": "confirm"})
+    page = client.get(f"/review/decisions/{decision_id}/confirm").get_data(as_text=True)
+    assert "<h1>Decision and publicity</h1>" in page and "data-publicity-days" not in page
+    assert "Publicity: " in page                  # now with its dates
+
+
+def test_proposing_again_after_a_decline_starts_from_the_declined_proposal(
+        app, client, auth, scene):
+    decision_id = proposed(app, scene)
+    with app.app_context():
+        decisions.decline_decision(db.session.get(Decision, decision_id),
+                                   get_user(scene.owner_id), "请补充第二名的评分说明。")
+        db.session.commit()
+        round_id = db.session.get(Decision, decision_id).round_id
+        winner_entry = next(e.id for e in db.session.get(Decision, decision_id).round.entries
+                            if e.label == "A")
+    auth.login("admin@example.com")
+    page = client.get(f"/admin/review/rounds/{round_id}/decide").get_data(as_text=True)
+    assert "data-declined-note" in page and "请补充第二名的评分说明。" in page
+    assert "A 方案综合得分最高。" in page                       # the rationale, to revise
+    assert re.search(rf'name="winner" value="{winner_entry}"[^>]*checked', page)

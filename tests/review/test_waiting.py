@@ -57,6 +57,20 @@ def test_a_proposed_decision_tells_the_owner_and_waits_on_their_dashboard(app, c
     assert "data-waiting-decisions" not in client.get("/my/needs").get_data(as_text=True)
 
 
+def test_a_closed_need_without_a_review_waits_on_the_program_office(app, client, auth, scene):
+    auth.login("admin@example.com")
+    office = client.get("/admin/waiting").get_data(as_text=True).split(
+        'data-waiting-on="office"')[1].split("</section>")[0]
+    assert "Bidding has closed: open the review" in office
+    with app.test_request_context():
+        from .conftest import open_with_panel
+        open_with_panel(scene, start=False)
+        db.session.commit()
+    office = client.get("/admin/waiting").get_data(as_text=True).split(
+        'data-waiting-on="office"')[1].split("</section>")[0]
+    assert "Bidding has closed: open the review" not in office
+
+
 def test_a_declined_decision_tells_the_program_office(app, client, auth, scene, people):
     decision_id = proposed(app, scene)
     auth.login("owner@example.com")
