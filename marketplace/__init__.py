@@ -50,7 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 _EXTENSION_MODULES = ("accounts.sessions", "search.sync", "notifications.mail", "challenges.periodic",
-                      "notifications.sweep", "review.cli")
+                      "notifications.sweep", "notifications.subscribers", "review.cli")
 _BLUEPRINT_MODULES = (
     "core.views", "accounts.views", "challenges.views", "admin.views", "search.views",
     "taxonomy.views", "matching.views", "bids.views", "qa.views", "notifications.views",

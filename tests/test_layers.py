@@ -22,16 +22,14 @@ BASE = {"extensions", "config"}          # modules at the package root that belo
 
 KNOWN = {
     # file importing → package imported (measured when the contract was written)
-    ("bids/models.py", "review"), ("bids/operations.py", "notifications"),
+    ("bids/models.py", "review"),
     ("challenges/cli.py", "search"), ("challenges/io.py", "bids"),
-    ("challenges/operations.py", "notifications"), ("core/cli.py", "challenges"),
+    ("core/cli.py", "challenges"),
     ("core/cli.py", "demo"), ("core/cli.py", "search"), ("core/views.py", "challenges"),
     ("core/web.py", "accounts"), ("core/web.py", "challenges"),
-    ("matching/queries.py", "search"), ("qa/operations.py", "notifications"),
-    ("review/decisions.py", "audit"), ("review/decisions.py", "notifications"),
+    ("matching/queries.py", "search"), ("review/decisions.py", "audit"),
     ("review/labels.py", "audit"), ("review/operations.py", "audit"),
-    ("review/operations.py", "notifications"), ("review/scoring.py", "audit"),
-    ("review/scoring.py", "notifications"), ("review/waiting.py", "audit"),
+    ("review/scoring.py", "audit"), ("review/waiting.py", "audit"),
     ("taxonomy/operations.py", "challenges"), ("taxonomy/operations.py", "search"),
     ("taxonomy/queries.py", "challenges"),
 }
@@ -92,3 +90,53 @@ def test_no_import_breaks_the_layers_beyond_the_known_ones():
 def test_the_known_list_only_holds_imports_that_still_exist():
     gone = KNOWN - breaking_imports()
     assert not gone, f"no longer imported, take them off KNOWN: {sorted(gone)}"
+
+
+EVENT_MODULES = ("challenges", "qa", "bids", "review")
+
+
+def _domain_signals():
+    from importlib import import_module
+
+    from blinker import NamedSignal
+    for package in EVENT_MODULES:
+        module = import_module(f"marketplace.{package}.events")
+        for name, value in vars(module).items():
+            if isinstance(value, NamedSignal):
+                yield f"{package}.{name}", value
+
+
+def test_every_domain_event_has_a_subscriber(app):
+    """The domains announce; notifications subscribe. An event nobody receives would be a
+    notice that silently stopped being sent."""
+    signals = dict(_domain_signals())
+    assert len(signals) >= 19
+    assert not [name for name, signal in signals.items() if not signal.receivers]
+
+
+def test_no_domain_calls_the_notifications_directly():
+    """The six domain modules that called notifications.events by hand now send events."""
+    assert not {(source, target) for source, target in breaking_imports()
+                if target == "notifications"}
+
+
+def test_a_rolled_back_change_sends_nothing(app, people):
+    """Receivers write in the sender's transaction: a rollback takes their notices and
+    emails with it."""
+    from sqlalchemy import func, select
+
+    from marketplace.challenges import events
+    from marketplace.challenges.models import NeedStatus
+    from marketplace.extensions import db
+    from marketplace.notifications.models import Notification, OutboxEmail
+    from tests import factories
+    with app.test_request_context():
+        need = factories.need(people.owner_id, NeedStatus.published)
+        db.session.commit()
+        before = (db.session.scalar(select(func.count(Notification.id))),
+                  db.session.scalar(select(func.count(OutboxEmail.id))))
+        events.need_published.send(need)
+        assert db.session.scalar(select(func.count(Notification.id))) > before[0]
+        db.session.rollback()
+        assert (db.session.scalar(select(func.count(Notification.id))),
+                db.session.scalar(select(func.count(OutboxEmail.id)))) == before

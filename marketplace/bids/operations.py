@@ -14,6 +14,7 @@ from marketplace.core.uploads import StoredFile
 from marketplace.extensions import db
 
 from . import content as bid_content
+from . import events
 from .models import (Bid, BidAttachment, BidStatus, BidVersion, NeedBidSettings, TeamMember,
                      TeamProfile, can_start_bid)
 
@@ -172,8 +173,7 @@ def submit_bid(bid: Bid, user, now: datetime | None = None) -> BidVersion:
     if bid.draft_saved_at is None or bid.draft_saved_at > now:
         bid.draft_saved_at = now
     db.session.flush()
-    from marketplace.notifications import events
-    events.bid_received(bid, version)
+    events.bid_submitted.send(bid, version=version)
     return version
 
 

@@ -16,6 +16,7 @@ from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.taxonomy.operations import classify_need
 
+from . import events
 from .models import (EDITABLE_STATES, Challenge, Comparator, Indicator, IPTerms,
                      NeedStatus, TermsAcceptance, Transition)
 
@@ -179,8 +180,7 @@ def publish(need: Challenge, actor) -> None:
     _record(need, NeedStatus.published, actor)
     need.published_at = utcnow()
     db.session.flush()
-    from marketplace.notifications import events  # notifications build on challenges
-    events.need_screened(need, published=True)
+    events.need_published.send(need)
 
 
 def withdraw(need: Challenge, actor) -> None:
@@ -205,8 +205,7 @@ def return_to_owner(need: Challenge, actor, reason: str) -> None:
         raise TransitionError(_l("Give the reasons for returning the need."))
     _record(need, NeedStatus.returned, actor, reason=reason.strip())
     db.session.flush()
-    from marketplace.notifications import events
-    events.need_screened(need, published=False, reason=reason.strip())
+    events.need_returned.send(need, reason=reason.strip())
 
 
 IMPORT_REASON = "import"   # the first transition of every imported need

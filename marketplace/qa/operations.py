@@ -8,6 +8,7 @@ from marketplace.challenges.models import Challenge
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 
+from . import events
 from .models import Question, can_ask
 
 
@@ -28,8 +29,7 @@ def ask(need: Challenge, user, text: str) -> Question:
     question = Question(challenge_id=need.id, asker_id=user.id, text=text.strip())
     db.session.add(question)
     db.session.flush()
-    from marketplace.notifications import events
-    events.question_asked(question)
+    events.question_asked.send(question)
     return question
 
 
@@ -42,8 +42,7 @@ def answer(question: Question, user, text: str) -> None:
     question.answered_at = utcnow()
     db.session.flush()
     if first_answer:
-        from marketplace.notifications import events
-        events.question_answered(question)
+        events.question_answered.send(question)
 
 
 def questions_for(need: Challenge) -> list[Question]:

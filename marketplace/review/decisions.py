@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from marketplace.audit.anchor import make_anchor
 from marketplace.audit.operations import record
@@ -17,9 +17,8 @@ from marketplace.challenges.operations import _record as record_transition
 from marketplace.core.types import utcnow
 from marketplace.core.uploads import StoredFile
 from marketplace.extensions import db
-from marketplace.notifications import events
-from marketplace.notifications.models import NoticeSent
 
+from . import events
 from .award_models import (Decision, DecisionStatus, DecisionWinner, MilestoneStatus,
                            Objection, ObjectionFile, ObjectionStatus, Outcome, ProjectMilestone)
 from .models import ReviewRound, RoundStatus
@@ -78,7 +77,7 @@ def propose_decision(review: ReviewRound, actor, *, outcome: Outcome, winner_ent
            data={"outcome": outcome.value, "winners": [e.label for e in chosen],
                  "winner_bid_ids": [e.bid_id for e in chosen], "rationale": decision.rationale,
                  "publicity_days": publicity_days})
-    events.decision_to_confirm(decision)
+    events.decision_proposed.send(decision)
     return decision
 
 
@@ -102,7 +101,7 @@ def confirm_decision(decision: Decision, owner, note: str | None = None) -> None
     # whether the log was rewritten since (the entry just written included)
     decision.audit_anchor = make_anchor(now)
     db.session.flush()
-    events.decision_published(decision)
+    events.decision_confirmed.send(decision)
 
 
 def decline_decision(decision: Decision, owner, note: str) -> None:
@@ -114,7 +113,7 @@ def decline_decision(decision: Decision, owner, note: str) -> None:
     db.session.flush()
     record("decision.decline", owner, need=decision.challenge, subject=decision,
            data={"note": decision.owner_note})
-    events.decision_declined(decision)
+    events.decision_declined.send(decision)
 
 
 def lodge_objection(decision: Decision, user, reason: str, files: list[StoredFile]) -> Objection:
@@ -134,7 +133,7 @@ def lodge_objection(decision: Decision, user, reason: str, files: list[StoredFil
     record("objection.lodge", user, need=decision.challenge, subject=objection,
            data={"decision_id": decision.id, "reason": objection.reason,
                  "files": [[f.filename, f.sha256] for f in objection.files]})
-    events.objection_lodged(objection)
+    events.objection_lodged.send(objection)
     return objection
 
 
@@ -164,10 +163,10 @@ def resolve_objection(objection: Objection, actor, *, upheld: bool, resolution: 
         db.session.flush()
         record("decision.reopen", actor, need=decision.challenge, subject=decision,
                data={"objection_id": objection.id, "relabelled": relabelled})
-        events.decision_reopened(objection)
+        events.decision_reopened.send(objection)
     elif decision.can_finalise():
         finalise(decision, actor)
-    events.objection_resolved(objection)
+    events.objection_resolved.send(objection)
 
 
 def relabel(review: ReviewRound) -> dict[str, str]:
@@ -199,7 +198,7 @@ def finalise(decision: Decision, actor=None) -> None:
     record("decision.final", actor, need=decision.challenge, subject=decision,
            data={"outcome": decision.outcome.value,
                  "winner_bid_ids": [w.bid_id for w in decision.winners]})
-    events.award_final(decision)
+    events.award_final.send(decision)
 
 
 def finalise_due() -> int:
@@ -293,9 +292,8 @@ def republish(need: Challenge, actor, deadline) -> None:
     now = utcnow()
     for bid in earlier:
         bid.status, bid.withdrawn_at = BidStatus.withdrawn, now
-    # reminders and the closing notice are owed again for the new bidding period
-    db.session.execute(delete(NoticeSent).where(NoticeSent.challenge_id == need.id))
     db.session.flush()
     record("need.republish", actor, need=need, subject=need,
            data={"deadline": deadline.isoformat(), "closed_bids": [b.id for b in earlier]})
-    events.need_republished(need, sorted({b.organisation_id for b in earlier}))
+    events.need_republished.send(
+        need, organisation_ids=sorted({b.organisation_id for b in earlier}))

@@ -18,8 +18,8 @@ from marketplace.challenges.operations import _record as record_transition
 from marketplace.challenges.operations import close_expired
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
-from marketplace.notifications import events
 
+from . import events
 from .award_models import Decision, DecisionStatus
 from .conflicts import bidding_bids, conflict_reasons
 from .models import (DEFAULT_MIN_PANEL, DEFAULT_SPREAD_THRESHOLD, Assignment, AssignmentStatus,
@@ -159,7 +159,7 @@ def open_review(need: Challenge, actor, *, blind: bool = True,
     record("review.open", actor, need=need, subject=review,
            data={"round": review.number, "blind": blind, "min_panel": min_panel,
                  "bids": {e.label: e.bid_id for e in review.entries}})
-    events.review_opened(review)
+    events.review_opened.send(review)
     return review
 
 
@@ -242,9 +242,9 @@ def formal_check(entry: RoundBid, actor, eligible: bool, reason: str | None) -> 
            data={"label": entry.label, "bid_id": entry.bid_id, "eligible": eligible,
                  "reason": reason})
     if not eligible:
-        events.bid_ineligible(entry)       # told again when the reason changes
+        events.bid_checked.send(entry, eligible=False)   # told again when the reason changes
     elif before is not True:
-        events.bid_eligible(entry)
+        events.bid_checked.send(entry, eligible=True)
 
 
 def start_scoring(review: ReviewRound, actor) -> None:
@@ -273,7 +273,8 @@ def remind_reviewers(review: ReviewRound, actor) -> int:
         open_sheets = sum(1 for entry in entries
                           if not ((sheet := assignment.sheet_for(entry)) and sheet.submitted))
         if open_sheets:
-            events.review_reminder(assignment, open_sheets, len(entries))
+            events.reviewer_reminded.send(assignment, open_sheets=open_sheets,
+                                             total=len(entries))
             reminded.append(assignment.reviewer.email)
     if reminded:
         record("review.reminder", actor, need=review.challenge, subject=review,
@@ -304,7 +305,7 @@ def assign(review: ReviewRound, reviewer: User, actor) -> Assignment:
     db.session.flush()
     record("assignment.create", actor, need=review.challenge, subject=assignment,
            data={"round": review.number, "reviewer": reviewer.email})
-    events.review_assigned(assignment)
+    events.reviewer_assigned.send(assignment)
     return assignment
 
 

@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from marketplace.audit.operations import record
 from marketplace.core.types import plain_number, utcnow
 from marketplace.extensions import db
-from marketplace.notifications import events
 
+from . import events
 from .aggregation import CriterionSpec, quantize, weighted_total
 from .models import Assignment, RoundBid, Score, ScoreSheet, SheetStatus
 from .operations import ReviewRefused
@@ -111,7 +111,7 @@ def _submit(sheet: ScoreSheet, entry: RoundBid, user) -> None:
                  "reviewer": user.email, "total": str(quantize(sheet_total(sheet))),
                  "scores": {str(s.criterion_id): str(s.value) for s in sheet.scores}})
     if review.fully_scored:
-        events.round_complete(review)
+        events.round_scored.send(review)
 
 
 def reopen_sheet(sheet: ScoreSheet, actor, reason: str) -> None:
@@ -126,4 +126,4 @@ def reopen_sheet(sheet: ScoreSheet, actor, reason: str) -> None:
     record("score.reopen", actor, need=review.challenge, subject=sheet,
            data={"round": review.number, "bid_id": sheet.bid_id,
                  "reviewer": sheet.assignment.reviewer.email, "reason": reason})
-    events.review_reopened(sheet)
+    events.sheet_reopened.send(sheet)
