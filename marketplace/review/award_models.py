@@ -90,9 +90,14 @@ class Decision(db.Model):
     def can_confirm(self, user) -> bool:
         return self.status == DecisionStatus.proposed and self.challenge.is_owned_by(user)
 
+    def in_objection_period(self) -> bool:
+        return self.status == DecisionStatus.publicity and not self.publicity_over()
+
     def can_object(self, user) -> bool:
-        return (getattr(user, "is_authenticated", False)
-                and self.status == DecisionStatus.publicity and not self.publicity_over())
+        """Anyone signed in during publicity, except those who answer or made the decision:
+        the program office resolves objections, and the need owner confirmed it."""
+        return (getattr(user, "is_authenticated", False) and self.in_objection_period()
+                and not user.is_admin and not self.challenge.is_owned_by(user))
 
     def can_finalise(self) -> bool:
         return (self.status == DecisionStatus.publicity and self.publicity_over()

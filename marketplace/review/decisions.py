@@ -117,8 +117,11 @@ def decline_decision(decision: Decision, owner, note: str) -> None:
 
 
 def lodge_objection(decision: Decision, user, reason: str, files: list[StoredFile]) -> Objection:
-    if not decision.can_object(user):
+    if not decision.in_objection_period():
         raise ReviewRefused(_l("Objections can be lodged only during publicity."))
+    if not decision.can_object(user):
+        raise ReviewRefused(_l("The program office and the need owner answer objections; they "
+                               "do not lodge them."))
     if not (reason or "").strip():
         raise ReviewRefused(_l("Give the reasons for your objection."))
     same = db.session.scalar(select(Objection).where(

@@ -3,6 +3,7 @@ import io
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from marketplace.audit.models import AuditEntry
@@ -12,6 +13,7 @@ from marketplace.extensions import db
 from marketplace.review import decisions
 from marketplace.review.award_models import Decision, Objection, Outcome
 from marketplace.review.models import ReviewRound
+from marketplace.review.operations import ReviewRefused
 from marketplace.review.queries import results
 
 from .conftest import get_user, open_with_panel
@@ -546,3 +548,23 @@ def test_proposing_again_after_a_decline_starts_from_the_declined_proposal(
     assert "data-declined-note" in page and "请补充第二名的评分说明。" in page
     assert "A 方案综合得分最高。" in page                       # the rationale, to revise
     assert re.search(rf'name="winner" value="{winner_entry}"[^>]*checked', page)
+
+
+def test_the_office_and_the_owner_answer_objections_and_do_not_lodge_them(
+        app, client, auth, scene, people):
+    decision_id = in_publicity(app, scene)
+    for email in ("admin@example.com", "owner@example.com"):
+        auth.login(email)
+        page = client.get(f"/needs/{scene.need_id}/publicity").get_data(as_text=True)
+        assert "data-lodge" not in page and 'id="object"' not in page, email
+        assert client.post(f"/review/decisions/{decision_id}/objections", data={
+            "reason": "评分细则第三项的理解与公告不一致，请复核。"}).status_code == 403, email
+        auth.logout()
+    with app.test_request_context():
+        assert db.session.scalar(select(Objection)) is None
+        with pytest.raises(ReviewRefused):
+            decisions.lodge_objection(db.session.get(Decision, decision_id),
+                                      get_user(scene.owner_id), "评分过程有误，请复核。", [])
+    auth.login("solver@example.com")                      # anyone else signed in may
+    assert 'id="object"' in client.get(f"/needs/{scene.need_id}/publicity").get_data(
+        as_text=True)
