@@ -52,12 +52,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 _EXTENSION_MODULES = ("accounts.sessions", "search.sync", "notifications.mail", "challenges.periodic",
                       "notifications.sweep", "notifications.subscribers", "review.cli")
 _BLUEPRINT_MODULES = (
-    "core.views", "accounts.views", "challenges.views", "admin.views", "search.views",
+    "site.views", "accounts.views", "challenges.views", "admin.views", "search.views",
     "taxonomy.views", "matching.views", "bids.views", "qa.views", "notifications.views",
     "review.views", "audit.views",
 )
 _CLI_GROUPS = (
-    ("core.cli", "setup_command"), ("core.cli", "migrations_cli"), ("core.cli", "worker_command"),
+    ("site.cli", "setup_command"), ("site.cli", "migrations_cli"), ("site.cli", "worker_command"),
     ("accounts.cli", "users_cli"),
     ("challenges.cli", "challenges_cli"), ("search.cli", "search_cli"),
     ("taxonomy.cli", "taxonomy_cli"), ("notifications.cli", "notifications_cli"),

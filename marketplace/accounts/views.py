@@ -15,7 +15,7 @@ from marketplace.extensions import db, login_manager
 from . import sessions
 
 from .countries import country_name
-from .forms import LoginForm, OrganisationForm, PasswordChangeForm, RegisterForm, SettingsForm
+from .forms import ORG_TYPE_LABELS, LoginForm, OrganisationForm, PasswordChangeForm, RegisterForm, SettingsForm
 from .models import OrgType, Role
 from .operations import (Throttled, authenticate, create_organisation, create_user,
                          hash_password, update_organisation)
@@ -26,10 +26,15 @@ bp.add_app_template_filter(
     lambda code: country_name(code, str(get_locale() or "zh")), "country_name")
 
 
+@bp.app_context_processor
+def _account_helpers() -> dict:
+    return {"Role": Role, "org_type_label": ORG_TYPE_LABELS.get}
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("core.home"))
+        return redirect(url_for("site.home"))
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("accounts/login.html", form=form), 400 if form.is_submitted() else 200
@@ -57,14 +62,14 @@ def _start_page(user) -> str:
                            (Role.owner, "challenges.dashboard"), (Role.solver, "bids.mine")):
         if user.has_role(role):
             return url_for(endpoint)
-    return url_for("core.home")
+    return url_for("site.home")
 
 
 @bp.route("/register", methods=["GET", "POST"])
 @limited("RATE_LIMIT_REGISTER")
 def register():
     if current_user.is_authenticated:
-        return redirect(url_for("core.home"))
+        return redirect(url_for("site.home"))
     form = RegisterForm()
     if not form.validate_on_submit():
         return render_template("accounts/register.html", form=form), \
@@ -86,7 +91,7 @@ def register():
     sessions.start(user)
     login_user(user)
     flash(_("Your account is ready. An administrator will verify your organisation."), "success")
-    return redirect(url_for("core.home"))
+    return redirect(url_for("site.home"))
 
 
 @bp.route("/logout", methods=["POST"])
@@ -95,7 +100,7 @@ def logout():
     sessions.end(current_user)
     logout_user()
     flash(_("You have logged out."), "info")
-    return redirect(url_for("core.home"))
+    return redirect(url_for("site.home"))
 
 
 def _settings_page(settings: SettingsForm, password: PasswordChangeForm, status: int = 200):

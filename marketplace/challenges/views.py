@@ -21,7 +21,7 @@ from marketplace.extensions import db
 from . import operations
 from .forms import EXTRA_INDICATOR_ROWS, AttachmentForm, NeedForm
 from .labels import need_status_label
-from .models import Attachment, Challenge
+from .models import Attachment, Challenge, Comparator
 from .queries import NeedFilters, count_public_needs, organisation_needs, public_needs_query
 
 bp = Blueprint("challenges", __name__)
@@ -272,6 +272,15 @@ def download_attachment(need_id: int, attachment_id: int):
     if not attachment.can_download(current_user):
         abort(403 if current_user.is_authenticated else 404)
     return send_stored(attachment)
+
+
+@bp.app_template_filter("comparator_symbol")
+def comparator_symbol(value: str) -> str:
+    """'>=' as stored in a bid's frozen content, shown as on the need page: ≥."""
+    try:
+        return Comparator(value).symbol
+    except ValueError:
+        return value
 
 
 @bp.app_context_processor

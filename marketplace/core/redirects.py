@@ -31,7 +31,7 @@ def safe_target(target: str | None, default: str | None = None) -> str:
     """The target if it is a path on this site, otherwise the default (the home page)."""
     if is_local_path(target):
         return target
-    return default or url_for("core.home")
+    return default or url_for("site.home")
 
 
 def referrer_path() -> str | None:

@@ -66,7 +66,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["amount_wan"] = format_amount_text
     app.jinja_env.filters["budget"] = format_budget
-    app.jinja_env.filters["comparator_symbol"] = comparator_symbol
     app.jinja_env.filters["in_program_zone"] = lambda v: format_in_zone(v, program_zone())
     app.jinja_env.filters["in_viewer_zone"] = lambda v: format_in_zone(v, viewer_zone())
     app.jinja_env.filters["viewer_time"] = viewer_time
@@ -190,15 +189,6 @@ def format_amount_text(text) -> str:
         return "" if text is None else str(text)
 
 
-def comparator_symbol(value: str) -> str:
-    """'>=' as stored in a bid's frozen content, shown as on the need page: ≥."""
-    from marketplace.challenges.models import Comparator
-    try:
-        return Comparator(value).symbol
-    except ValueError:
-        return value
-
-
 def format_budget(value: Decimal | None, locale: str | None = None) -> str:
     """A budget held in 万元 as each reader counts money: "5,000 万元" in Chinese,
     "CNY 50 million" in English."""
@@ -221,11 +211,8 @@ def _exact(value: Decimal) -> str:
 
 
 def _template_context() -> dict:
-    from marketplace.accounts.forms import ORG_TYPE_LABELS
-    from marketplace.accounts.models import Role
     locale = str(get_locale() or "zh")
-    return {"locale": locale, "Role": Role, "current_user": current_user,
-            "org_type_label": ORG_TYPE_LABELS.get,
+    return {"locale": locale, "current_user": current_user,
             "viewer_zone_name": viewer_zone().key, "program_zone_name": program_zone().key,
             # a zone chosen in the settings: the script leaves the times as they are
             "zone_fixed": bool(getattr(current_user, "timezone", None))}

@@ -9,11 +9,11 @@ from marketplace.challenges.models import Challenge
 from marketplace.challenges.queries import NeedFilters, public_needs_query
 from marketplace.extensions import db
 
-from .i18n import LOCALES, remember_locale
-from .pagecache import cached_figures, cached_page
-from .redirects import referrer_path, safe_target
+from marketplace.core.i18n import LOCALES, remember_locale
+from marketplace.core.pagecache import cached_figures, cached_page
+from marketplace.core.redirects import referrer_path, safe_target
 
-bp = Blueprint("core", __name__)
+bp = Blueprint("site", __name__)
 
 
 @bp.route("/")

@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 
 from marketplace.extensions import db
 
-from . import migrate, periodic
+from marketplace.core import migrate, periodic
 
 
 @click.command("setup")

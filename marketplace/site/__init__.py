@@ -1,0 +1,2 @@
+"""The site itself, above every domain: the home page and language switch, and the
+commands that assemble the domains (`setup`, `db`, `worker`)."""
