@@ -16,6 +16,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.util.numeric import byte_to_length
 
 from marketplace.core.lru import LRU
+from marketplace.core.text import fold
 
 from . import engine
 
@@ -28,6 +29,11 @@ _LENGTH_TABLE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float
 
 # (segment, field, term) → (local docnums, frequencies), weighed by postings
 _postings = LRU(CACHE_POSTINGS, weigh=lambda value: len(value[0]))
+# (segment, local docnum) → the document's titles and texts folded (NFKC, lower case), as
+# ranking reads them for its best candidates; weighed by characters (~20 MB)
+CACHE_FOLDED_CHARS = 10_000_000
+TEXT_FIELDS = ("title_zh", "title_en", "text_zh", "text_en")
+_folded = LRU(CACHE_FOLDED_CHARS, weigh=len)
 _segment_cache: dict[str, dict] = {}
 _arrays: dict[tuple, Arrays] = {}
 _view_lock = threading.Lock()
@@ -134,6 +140,21 @@ class IndexView:
     def stored(self, docnum: int) -> dict:
         with engine.reading(self.index_dir):
             return self.searcher.stored_fields(int(docnum))
+
+    def folded_text(self, docnum: int) -> str:
+        """The document's titles and texts, folded, read and folded once per process
+        (segments never change; a changed need is a new document)."""
+        docnum = int(docnum)
+        for reader, offset in reversed(self.leaves):
+            if docnum >= offset:
+                break
+        key = (reader.segment().segment_id(), docnum - offset)
+        found = _folded.get(key)
+        if found is None:
+            stored = self.stored(docnum)
+            found = fold(" ".join(str(stored.get(k) or "") for k in TEXT_FIELDS))
+            _folded.put(key, found)
+        return found
 
 
 def _build(leaves) -> Arrays:

@@ -261,9 +261,7 @@ def verify(view: IndexView, plan: Plan, docs: np.ndarray, scores: np.ndarray) ->
         return scores
     adjusted = scores.copy()
     for position, docnum in enumerate(docs):
-        stored = view.stored(docnum)
-        text = analysis.fold(" ".join(str(stored.get(k) or "") for k in
-                                      ("title_zh", "title_en", "text_zh", "text_en")))
+        text = view.folded_text(docnum)
         loose = sum(1 for g in groups if not _exact_somewhere(g, text))
         if loose:
             adjusted[position] *= 1.0 - 0.5 * loose / len(plan.required)

@@ -13,6 +13,7 @@ import unicodedata
 from markupsafe import escape
 
 from marketplace.core import text as analysis
+from marketplace.core.lru import LRU
 
 from .plan import Plan
 
@@ -25,17 +26,42 @@ _BREAK = re.compile(r"[\s\-/,;:]+")
 
 
 def _folded_with_origin(text: str) -> tuple[str, list[int]]:
-    """The folded text, and for each of its characters the index in `text` it came from."""
+    """The folded text, and for each of its characters the index in `text` it came from
+    (kept per process for the texts of recent hits: a popular query shows them again)."""
+    found = _ORIGINS.get(text)
+    if found is None:
+        found = _fold_with_origin(text)
+        _ORIGINS.put(text, found)
+    return found
+
+
+def _fold_with_origin(text: str) -> tuple[str, list[int]]:
     folded = analysis.fold(text)
     if len(folded) == len(text) and folded.isascii() == text.isascii() \
             and unicodedata.is_normalized("NFKC", text):
         return folded, list(range(len(text)))    # only the case changed
-    pieces, origin = [], []
-    for index, char in enumerate(text):
-        folded = analysis.fold(char)
-        pieces.append(folded)
-        origin.extend([index] * len(folded))
+    # character by character, each character's folding looked up once per process (Chinese
+    # text is rarely NFKC-normal: its full-width punctuation folds to ASCII; normalising each
+    # character anew cost a quarter of an uncached search page)
+    cache = _FOLDED
+    pieces = [cache.get(char) or _fold_char(char) for char in text]
+    if all(len(piece) == 1 for piece in pieces):
+        return "".join(pieces), list(range(len(text)))
+    origin = []
+    for index, piece in enumerate(pieces):
+        origin.extend([index] * len(piece))
     return "".join(pieces), origin
+
+
+_FOLDED: dict[str, str] = {}
+_ORIGINS = LRU(2_000_000, weigh=lambda value: len(value[0]))   # text → (folded, origin)
+
+
+def _fold_char(char: str) -> str:
+    folded = analysis.fold(char)
+    if len(_FOLDED) < 100_000:
+        _FOLDED[char] = folded
+    return folded
 
 
 def _occurrences(folded: str, pattern: str):
