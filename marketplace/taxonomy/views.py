@@ -50,11 +50,16 @@ def map_page():
 @bp.route("/admin/taxonomy")
 @admin_required
 def admin_taxonomy():
+    return _admin_page(TaxonomyImportForm(formdata=None))
+
+
+def _admin_page(import_form: TaxonomyImportForm, import_error: str | None = None,
+                status: int = 200):
     versions = db.session.scalars(select(TaxonomyVersion).order_by(
         TaxonomyVersion.number.desc())).all()
     return render_template("taxonomy/admin.html", clusters=clusters_with_chains(),
                            version=active_version(), versions=versions,
-                           import_form=TaxonomyImportForm(formdata=None))
+                           import_form=import_form, import_error=import_error), status
 
 
 @bp.route("/admin/taxonomy/export")
@@ -99,11 +104,7 @@ def import_taxonomy_file():
     else:
         problem = next((str(e) for errors in form.errors.values() for e in errors), None)
     flash(_("The taxonomy was not loaded: see the reason below."), "error")
-    versions = db.session.scalars(select(TaxonomyVersion).order_by(
-        TaxonomyVersion.number.desc())).all()
-    return render_template("taxonomy/admin.html", clusters=clusters_with_chains(),
-                           version=active_version(), versions=versions,
-                           import_form=form, import_error=problem), 400
+    return _admin_page(form, problem, 400)
 
 
 @bp.route("/admin/taxonomy/synonyms", methods=["GET", "POST"])
