@@ -409,6 +409,16 @@ def round_complete(review) -> None:
            page_path("review.need_decision", need_id=need.id), round=review.number)
 
 
+def objection_parties(objection) -> list[User]:
+    """Who an objection concerns besides the office: the need owner and the proposed
+    winners' teams (never the objector, who is told separately)."""
+    decision = objection.decision
+    parties = {u.id: u for u in [*owner_users(decision.challenge), *organisation_users(
+        {winner.bid.organisation_id for winner in decision.winners}, Role.solver)]}
+    parties.pop(objection.user_id, None)
+    return list(parties.values())
+
+
 def objection_lodged(objection) -> None:
     """The program office must answer it; the objector gets a receipt; the need owner and
     the proposed winners learn that the award waits for the answer (never who objected)."""
@@ -418,10 +428,7 @@ def objection_lodged(objection) -> None:
            page_path("review.need_decision", need_id=need.id))
     notify([objection.user], NotificationKind.objection_received, need,
            page_path("review.publicity", need_id=need.id))
-    parties = {u.id: u for u in [*owner_users(need), *organisation_users(
-        {winner.bid.organisation_id for winner in decision.winners}, Role.solver)]}
-    parties.pop(objection.user_id, None)
-    notify(list(parties.values()), NotificationKind.objection_lodged, need,
+    notify(objection_parties(objection), NotificationKind.objection_lodged, need,
            page_path("review.publicity", need_id=need.id), party=True)
 
 
@@ -496,10 +503,7 @@ def objection_resolved(objection) -> None:
     if objection.status == ObjectionStatus.dismissed:
         # those told of the objection learn it is settled (an upheld one: decision_reopened)
         need = decision.challenge
-        parties = {u.id: u for u in [*owner_users(need), *organisation_users(
-            {winner.bid.organisation_id for winner in decision.winners}, Role.solver)]}
-        parties.pop(objection.user_id, None)
-        notify(list(parties.values()), NotificationKind.objection_resolved, need,
+        notify(objection_parties(objection), NotificationKind.objection_resolved, need,
                page_path("review.publicity", need_id=need.id), upheld=False, party=True,
                reason=objection.resolution, reason_en=objection.resolution_en)
 
