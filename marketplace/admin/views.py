@@ -67,7 +67,12 @@ def return_need(need_id: int):
         for error in form.reason.errors or [_("The form expired; please try again.")]:
             flash(str(error), "error")
         return redirect(url_for("admin.screening"))
-    operations.return_to_owner(need, current_user, form.reason.data)
+    try:
+        operations.return_to_owner(need, current_user, form.reason.data)
+    except operations.TransitionError as refused:      # e.g. reasons of spaces only
+        g.rollback_only = True
+        flash(str(refused.message), "error")
+        return redirect(url_for("admin.screening"))
     flash(_("Returned to the owner with your reasons."), "success")
     return redirect(url_for("admin.screening"))
 

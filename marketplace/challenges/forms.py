@@ -9,6 +9,7 @@ from wtforms import (BooleanField, DateTimeLocalField, DecimalField, FieldList, 
 from wtforms.validators import (Email, InputRequired, Length, NumberRange, Optional,
                                 ValidationError)
 
+from marketplace.core.forms import TextRequired
 from marketplace.core.quantities import QuantityError, parse_quantity
 from marketplace.core.timefmt import DateTimeInRange
 
@@ -108,9 +109,16 @@ class NeedForm(FlaskForm):
     new_file_confidential = BooleanField(
         _l("Confidential (only for users who accepted the terms)"))
 
-    def validate_title_en(self, field) -> None:
-        if not (self.title_zh.data or "").strip() and not (field.data or "").strip():
-            raise ValidationError(_l("Give the need a title, in Chinese or in English."))
+    def validate(self, extra_validators=None) -> bool:
+        """Every field's own checks, then the one across fields: a need has a title in at
+        least one language (a per-field check would never run: both fields are Optional,
+        which stops their checks when empty; the database refuses a need without one)."""
+        valid = super().validate(extra_validators)
+        if not (self.title_zh.data or "").strip() and not (self.title_en.data or "").strip():
+            self.title_zh.errors = [*self.title_zh.errors,
+                                    _l("Give the need a title, in Chinese or in English.")]
+            valid = False
+        return valid
 
     def indicator_rows(self) -> list[IndicatorRow]:
         rows = []
@@ -153,5 +161,5 @@ class AttachmentForm(FlaskForm):
 
 class ReturnForm(FlaskForm):
     reason = TextAreaField(_l("Reasons for returning"), validators=[
-        InputRequired(message=_l("Give the reasons for returning the need.")),
+        TextRequired(message=_l("Give the reasons for returning the need.")),
         Length(max=5000)])

@@ -2,7 +2,23 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from wtforms.validators import StopValidation
 
 
 class ActionForm(FlaskForm):
     """A form with only the CSRF token, for buttons that POST."""
+
+
+class TextRequired:
+    """Like InputRequired, but text of spaces only counts as nothing (a question, an answer
+    or reasons of blank lines would otherwise pass, and be posted or refused deeper down)."""
+
+    field_flags = {"required": True}
+
+    def __init__(self, message=None):
+        self.message = message
+
+    def __call__(self, form, field) -> None:
+        if not (field.data or "").strip():
+            field.errors[:] = []
+            raise StopValidation(self.message or field.gettext("This field is required."))

@@ -21,6 +21,8 @@ class QARefused(Exception):
 def ask(need: Challenge, user, text: str) -> Question:
     if not can_ask(need, user):
         raise QARefused(_l("Questions can be asked while the need is open for bids."))
+    if not (text or "").strip():
+        raise QARefused(_l("Write your question."))
     same = db.session.scalar(select(Question).where(
         Question.challenge_id == need.id, Question.asker_id == user.id,
         Question.text == text.strip()).limit(1))

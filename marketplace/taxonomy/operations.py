@@ -300,6 +300,14 @@ def _classify(need: Challenge) -> tuple[list[Suggestion], bool]:
 RECLASSIFY_BATCH = 1000
 
 
+def chains_removed_by(text: str) -> list[Chain]:
+    """The chains the document would remove (their needs lose a confirmed chain), in order."""
+    data = parse_document(text)
+    kept = {chain["id"] for cluster in data["clusters"] for chain in cluster.get("chains") or []}
+    return [chain for chain in db.session.scalars(select(Chain).order_by(Chain.position))
+            if chain.id not in kept]
+
+
 def needs_to_classify() -> int:
     """How many needs an import classifies again (all of them)."""
     return db.session.scalar(select(func.count(Challenge.id))) or 0

@@ -8,6 +8,7 @@ from flask import (Blueprint, Response, abort, flash, g, redirect, render_templa
                    url_for)
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -17,8 +18,8 @@ from marketplace.extensions import db
 
 from .forms import SynonymsForm, TaxonomyImportForm
 from .models import Chain, SynonymSet, TaxonomyVersion
-from .operations import (TaxonomyInvalid, export_document, import_taxonomy, needs_to_classify,
-                         save_synonyms)
+from .operations import (TaxonomyInvalid, chains_removed_by, export_document, import_taxonomy,
+                         needs_to_classify, save_synonyms)
 from .queries import (ChainFigures, active_version, chain_choices, clusters_with_chains,
                       industry_map_figures, need_chains)
 
@@ -54,12 +55,13 @@ def admin_taxonomy():
 
 
 def _admin_page(import_form: TaxonomyImportForm, import_error: str | None = None,
-                status: int = 200):
+                status: int = 200, confirm_removal: bool = False):
     versions = db.session.scalars(select(TaxonomyVersion).order_by(
         TaxonomyVersion.number.desc())).all()
     return render_template("taxonomy/admin.html", clusters=clusters_with_chains(),
                            version=active_version(), versions=versions,
-                           import_form=import_form, import_error=import_error), status
+                           import_form=import_form, import_error=import_error,
+                           confirm_removal=confirm_removal), status
 
 
 @bp.route("/admin/taxonomy/export")
@@ -92,6 +94,19 @@ def import_taxonomy_file():
     elif form.validate_on_submit():
         name = (form.file.data.filename or "taxonomy.yaml")[-120:]
         try:
+            removed = chains_removed_by(form.text)
+            if removed and request.form.get("remove_chains") != "yes":
+                # a cut-off download or a wrong file must not drop chains by accident
+                locale = str(get_locale() or "zh")
+                problem = ngettext(
+                    "This file would remove %(num)d chain: %(names)s. Its needs would lose "
+                    "their confirmed chain. Tick “Remove them” and upload again to load it.",
+                    "This file would remove %(num)d chains: %(names)s. Their needs would lose "
+                    "their confirmed chain. Tick “Remove them” and upload again to load it.",
+                    len(removed), names="、".join(c.name(locale) for c in removed[:8])
+                    + ("…" if len(removed) > 8 else ""))
+                flash(_("The taxonomy was not loaded: see the reason below."), "error")
+                return _admin_page(form, problem, 400, confirm_removal=True)
             version = import_taxonomy(form.text, name, current_user)
         except TaxonomyInvalid as invalid:
             g.rollback_only = True

@@ -615,3 +615,46 @@ def test_the_list_follows_needs_through_review_publicity_and_award(client, peopl
     assert titles("?status=open") == ["Open one"]
     page = client.get("/needs/?status=publicity").get_data(as_text=True)
     assert '<option value="publicity" selected>' in page
+
+
+@pytest.mark.parametrize("action", ["save", "submit"])
+def test_a_need_without_any_title_is_refused_with_a_message_not_a_500(client, auth, people, app,
+                                                                     action):
+    """Both title fields empty gave a 500 (the database's title check) and lost the form."""
+    auth.login("owner@example.com")
+    client.set_cookie("lang", "en")
+    response = client.post("/needs/new", data={
+        "title_zh": "  ", "title_en": "", "summary_zh": "高能量密度钠离子电池正极材料。",
+        "budget_wan": "800", "action": action})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert text.count("Give the need a title, in Chinese or in English.") == 1
+    assert "高能量密度钠离子电池正极材料。" in text                     # nothing typed is lost
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Challenge.id))) == 0
+
+
+def test_blank_reasons_questions_and_answers_are_refused_with_a_message(client, auth, people,
+                                                                       app):
+    """Text of spaces passed the browser and InputRequired: a 500 on returning a need, and an
+    empty question posted publicly (and emailed to the owner)."""
+    from marketplace.qa.models import Question
+    from tests import factories
+    with app.app_context():
+        submitted = factories.need(people.owner_id, NeedStatus.submitted).id
+        published = factories.need(people.owner_id, NeedStatus.published).id
+        db.session.commit()
+    auth.login("admin@example.com")
+    client.set_cookie("lang", "en")
+    response = client.post(f"/admin/needs/{submitted}/return", data={"reason": "   \n  "},
+                           follow_redirects=True)
+    assert response.status_code == 200
+    assert "Give the reasons for returning the need." in response.get_data(as_text=True)
+    auth.logout()
+    auth.login("solver@example.com")
+    response = client.post(f"/needs/{published}/questions", data={"text": "  \n "},
+                           follow_redirects=True)
+    assert "Write your question." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Challenge, submitted).status == NeedStatus.submitted
+        assert db.session.scalar(select(func.count(Question.id))) == 0

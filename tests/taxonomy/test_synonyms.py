@@ -163,6 +163,22 @@ def test_admin_downloads_and_uploads_the_taxonomy_in_the_browser(client, auth, p
     with app.app_context():
         assert db.session.scalar(select(TaxonomyVersion).where(
             TaxonomyVersion.active)).loaded_by_id is not None        # who loaded it
+    # a file that drops chains (a cut-off download, a wrong file) is held back until the
+    # officer ticks that the removal is meant
+    shorter = yaml.safe_load(body.decode())
+    dropped = shorter["clusters"][0]["chains"].pop()
+    short_body = yaml.safe_dump(shorter, allow_unicode=True, sort_keys=False).encode()
+    response = client.post("/admin/taxonomy/import", data={
+        "file": (BytesIO(short_body), "short.yaml")}, content_type="multipart/form-data")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400 and versions() == before + 1
+    assert "would remove 1 chain" in text and dropped["en"] in text
+    assert "data-confirm-removal" in text
+    response = client.post("/admin/taxonomy/import", data={
+        "file": (BytesIO(short_body), "short.yaml"), "remove_chains": "yes"},
+        content_type="multipart/form-data")
+    assert response.status_code == 302 and versions() == before + 2
+    before += 1
     # a list too large to classify within a request is refused with what to do instead
     from marketplace.taxonomy import views
     limit, views.WEB_IMPORT_MAX_NEEDS = views.WEB_IMPORT_MAX_NEEDS, -1
