@@ -44,9 +44,17 @@ class QuantityError(ValueError):
         self.message = message
 
 
+# a comma not followed by exactly three digits cannot be a thousands separator: 1,5 · 2,25 · 1,5000
+_DECIMAL_COMMA = re.compile(r"\d[,，](?!\d{3}(?:\D|$))")
+
+
 def parse_quantity(text) -> Decimal:
     """The exact value of a quantity as typed; QuantityError says why when it is none."""
     raw = str(text if text is not None else "").strip()
+    if _DECIMAL_COMMA.search(raw):
+        # "1,5" is 1.5 in much of Europe and 15 with the comma dropped: never guess
+        raise QuantityError(_l("“%(value)s”: a comma separates thousands (1,500); write decimals "
+                               "with a point (1.5).", value=raw[:40]))
     compact = raw.replace(",", "").replace("，", "").replace("−", "-")
     compact = _SUPERSCRIPT_RUN.sub(lambda m: "^" + m.group(0).translate(_SUPERSCRIPTS), compact)
     compact = re.sub(r"\s+", " ", compact)

@@ -23,6 +23,7 @@ from .test_views import FORM
     ("1.5E-9", "1.5E-9", "1.5×10⁻⁹"), ("1×10^18", "1E+18", "10¹⁸"),
     ("2.5 x 10^-7", "2.5E-7", "2.5×10⁻⁷"), ("3×10¹⁹", "3E+19", "3×10¹⁹"),
     ("10⁻³", "0.001", "0.001"), ("1,200,000", "1200000", "1200000"), ("-40", "-40", "-40"),
+    ("1,500.5", "1500.5", "1500.5"),
 ])
 def test_quantities_as_people_write_them(app, written, value, shown):
     with app.test_request_context():
@@ -36,6 +37,9 @@ def test_quantities_as_people_write_them(app, written, value, shown):
     ("1e309", "too large"), ("1e-400", "too small"), ("inf", "not a number"),
     ("NaN", "not a number"), ("12345678901234567890123", "significant digits"),
     ("1e18e3", "not a number"), ("", "not a number"),
+    # a decimal comma (1,5 = 1.5 in much of Europe) was read as 15: a tenfold error
+    ("1,5", "write decimals with a point"), ("2,25", "write decimals with a point"),
+    ("1，5", "write decimals with a point"), ("1,5000", "write decimals with a point"),
 ])
 def test_what_cannot_be_a_value_is_refused_with_its_reason(app, written, reason):
     with app.test_request_context(), pytest.raises(QuantityError, match=reason):
