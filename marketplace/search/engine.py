@@ -439,9 +439,26 @@ def has_document(index_dir: str, doc_id: str) -> bool:
 
 def suggest(searcher, word: str) -> str | None:
     """The closest indexed English word to `word` (unstemmed), if any: one letter off for a
-    short word, two for a longer one (cryo is not cny)."""
-    options = searcher.suggest("spell", word, limit=1, maxdist=1 if len(word) <= 5 else 2)
-    return options[0] if options else None
+    short word, two for a longer one (cryo is not cny). Whoosh ranks its candidates by how
+    common they are, so "carbde" gave "carbon" before "carbide": the fewest edits win, then
+    Whoosh's order."""
+    options = searcher.suggest("spell", word, limit=8, maxdist=1 if len(word) <= 5 else 2)
+    if not options:
+        return None
+    return min(enumerate(options), key=lambda item: (edits(word, item[1]), item[0]))[1]
+
+
+def edits(a: str, b: str) -> int:
+    """Insertions, deletions, substitutions and swaps of neighbours turning a into b."""
+    previous, current = None, list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        before, previous, current = previous, current, [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1,
+                             previous[j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], before[j - 2] + 1)
+    return current[len(b)]
 
 
 def has_word(searcher, word: str) -> bool:

@@ -147,6 +147,17 @@ def test_did_you_mean_only_when_the_correction_finds_more(ctx, people, taxonomy)
     assert search_needs(SearchParams(q="qqqzzz electrolyte")).suggestion is None
 
 
+def test_did_you_mean_prefers_the_word_fewest_edits_away(ctx, people, taxonomy):
+    """"silicon carbde" suggested "silicon carbon": Whoosh ranks by how common a word is, and
+    carbon is commoner than carbide, which is one letter away."""
+    for title in ("Carbon fibre prepreg for drone frames", "Carbon capture sorbent pellets",
+                  "Carbon nanotube conductive paste"):
+        publish(people, **_en(title, title + " with carbon content checks."))
+    publish(people, **_en("Silicon carbide MOSFET gate oxide reliability",
+                          "Silicon carbide power devices for 800 V drives."))
+    assert search_needs(SearchParams(q="silicon carbde")).suggestion == "silicon carbide"
+
+
 def test_chinese_page_shows_chinese_snippets_for_a_chinese_query(app, people, taxonomy, client):
     with app.app_context():
         publish(people, title_zh="碳化硅外延片缺陷控制", title_en="SiC epitaxy defects",
