@@ -51,15 +51,9 @@ RECEIVERS = [
 ]
 
 
-def _receiver(handler):
-    """A blinker receiver (sender, **values) calling handler(sender, **values)."""
-    def receive(sender, **values):
-        handler(sender, **values)
-    return receive
-
-
+# blinker calls each receiver as receiver(sender, **values): the handlers take exactly that
 for _signal, _handler in RECEIVERS:
-    _signal.connect(_receiver(_handler), weak=False)
+    _signal.connect(_handler, weak=False)
 
 
 def init_app(app: Flask) -> None:

@@ -43,7 +43,7 @@ def decide(round_id: int):
                     labels=", ".join(passed_over)), "error")
             form.order_confirmed.errors = [_("Confirm the choice, or choose the best-ranked "
                                              "bids.")]
-            return _decide_page(review, form, chosen, 400, confirm_order=True)
+            return _decide_page(review, form, chosen, 400, declined, confirm_order=True)
         try:
             decisions.propose_decision(review, current_user, outcome=Outcome(form.outcome.data),
                                        winner_entry_ids=chosen, rationale=form.rationale.data,
@@ -57,7 +57,7 @@ def decide(round_id: int):
             marked = error.field in form or error.field == "winner"
             flash(_("The decision was not proposed: see the marked fields.") if marked
                   else str(error.message), "error")
-            return _decide_page(review, form, chosen, 400,
+            return _decide_page(review, form, chosen, 400, declined,
                                 winner_error=error.message if error.field == "winner" else None)
         flash(_("Decision proposed. The need owner is asked to confirm it."), "success")
         return redirect(url_for("review.need_decision", need_id=review.challenge_id))
@@ -66,7 +66,7 @@ def decide(round_id: int):
     winner_error = None
     if form.is_submitted() and form.outcome.data != "no_award" and not chosen:
         winner_error = _("Choose at least one winner, or decide on no award.")
-    return _decide_page(review, form, chosen, 400 if form.is_submitted() else 200,
+    return _decide_page(review, form, chosen, 400 if form.is_submitted() else 200, declined,
                         winner_error=winner_error)
 
 
@@ -91,9 +91,10 @@ def _declined_here(review):
 
 
 def _decide_page(review, form: DecisionForm, chosen: list[int], status: int,
+                 declined=None,
                  winner_error=None, confirm_order: bool = False):
     return render_template("review/decide.html", review=review, need=review.challenge, form=form,
-                           declined=_declined_here(review),
+                           declined=declined,
                            results=queries.results(review), chosen=set(chosen),
                            winner_error=winner_error, confirm_order=confirm_order,
                            blocker=decisions.decision_blocker(review)), status
