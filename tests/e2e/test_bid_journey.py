@@ -154,6 +154,7 @@ def test_two_teams_compete_without_seeing_each_other(app, browser_page):
     page.wait_for_url(bid_url)
     assert "Approach v2" in page.content()
     page.click(".history a >> nth=-1")   # the oldest version
+    page.wait_for_url("**/versions/1")   # content() read mid-navigation was empty once
     assert "Strain-engineered AlGaN buffer" in page.content()
     with app.app_context():
         team = db.session.scalar(select(User).where(User.email == "anna@tu-demo.de"))
