@@ -12,7 +12,7 @@ from marketplace.challenges.models import Challenge, NeedStatus
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 
-from .classifier import ChainTerms, Classifier
+from .classifier import ChainTerms, Classifier, default_examples
 from .models import Chain, Cluster, NeedChain, SynonymSet, TaxonomyVersion
 
 _cache: dict[str, object] = {}
@@ -62,7 +62,8 @@ def snapshot() -> Snapshot | None:
                        | {(c.name_zh, c.name_en) for c in chains})
         general = [s.terms for s in db.session.scalars(select(SynonymSet).where(
             SynonymSet.chain_id.is_(None)).order_by(SynonymSet.position))]
-        result = Snapshot(key=key, chains=chains, classifier=Classifier(chains), pairs=pairs,
+        result = Snapshot(key=key, chains=chains,
+                          classifier=Classifier(chains, default_examples()), pairs=pairs,
                           cluster_of={c.id: c.cluster_id for c in chains}, synonyms=general)
         _cache["snapshot"] = result
         return result
