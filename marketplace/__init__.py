@@ -50,7 +50,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 _EXTENSION_MODULES = ("accounts.sessions", "search.sync", "notifications.mail", "challenges.periodic",
-                      "notifications.sweep", "notifications.subscribers", "review.cli")
+                      "notifications.sweep", "notifications.subscribers", "audit.subscribers",
+                      "review.cli")
 _BLUEPRINT_MODULES = (
     "site.views", "accounts.views", "challenges.views", "admin.views", "search.views",
     "taxonomy.views", "matching.views", "bids.views", "qa.views", "notifications.views",

@@ -90,3 +90,33 @@ def test_account_settings_and_password_need_the_token(csrf_client, people, app):
         assert (user.name, user.timezone, user.password_hash) == ("solver", None, before)
     page = csrf_client.get("/account/settings").get_data(as_text=True)
     assert page.count('name="csrf_token"') == 3  # both forms and the log-out button
+
+
+def test_password_reset_forms_need_the_token(csrf_client, people, app):
+    from marketplace.accounts import resets
+    from marketplace.notifications.models import OutboxEmail
+    assert 'href="/account/password/forgot"' in csrf_client.get(
+        "/account/login").get_data(as_text=True)
+    page = csrf_client.get("/account/password/forgot").get_data(as_text=True)
+    assert csrf_client.post("/account/password/forgot",
+                            data={"email": "solver@example.com"}).status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(func.count(OutboxEmail.id))) == 0
+    assert csrf_client.post("/account/password/forgot", data={
+        "email": "solver@example.com", "csrf_token": token_from(page)}).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count(OutboxEmail.id))) == 1
+        user = db.session.get(User, people.solver_id)
+        before = user.password_hash
+        reset_path = f"/account/password/reset/{resets.make_token(user)}"
+    page = csrf_client.get(reset_path).get_data(as_text=True)
+    assert csrf_client.post(reset_path, data={"password": "tidal copper orchard 58",
+                                              "confirm": "tidal copper orchard 58"}
+                            ).status_code == 400
+    with app.app_context():
+        assert db.session.get(User, people.solver_id).password_hash == before
+    assert csrf_client.post(reset_path, data={
+        "password": "tidal copper orchard 58", "confirm": "tidal copper orchard 58",
+        "csrf_token": token_from(page)}).status_code == 302
+    with app.app_context():
+        assert db.session.get(User, people.solver_id).password_hash != before

@@ -54,13 +54,15 @@ class WithCountry:
 class StrongPassword:
     """Refuses passwords that are easy to guess: common passwords and words, keyboard
     patterns, sequences, repeats, dates, and the user's own name, email or organisation
-    (zxcvbn's estimate; the fields named here and the signed-in user count as "own")."""
+    (zxcvbn's estimate; the fields named here, the form's `own_words` and the signed-in
+    user count as "own")."""
 
     def __init__(self, *own_fields: str):
         self.own_fields = own_fields
 
     def __call__(self, form, field) -> None:
         own = [str(form[name].data or "") for name in self.own_fields if name in form]
+        own += [str(word) for word in getattr(form, "own_words", ()) if word]
         if current_user and current_user.is_authenticated:
             own += [current_user.email, current_user.name]
         if password_weakness(field.data or "", own):
@@ -73,6 +75,25 @@ class StrongPassword:
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[InputRequired(), Email(message=VALID_EMAIL)])
     password = PasswordField(_l("Password"), validators=[InputRequired()])
+
+
+class ForgotPasswordForm(FlaskForm):
+    # a phone keyboard's trailing space is no reason to refuse the address
+    email = EmailField(_l("Email"), filters=[lambda value: value.strip() if value else value],
+                       validators=[InputRequired(), Email(message=VALID_EMAIL),
+                                   Length(max=254)])
+
+
+class ResetPasswordForm(FlaskForm):
+    """A new password for the account a reset link names: the same rules as registering;
+    the account's name, email and organisation count as its own words (set `own_words`)."""
+    own_words: tuple[str, ...] = ()
+
+    password = PasswordField(_l("New password"), validators=[
+        InputRequired(), Length(min=10, max=200, message=_l("Use at least 10 characters.")),
+        StrongPassword()])
+    confirm = PasswordField(_l("Repeat new password"), validators=[
+        InputRequired(), EqualTo("password", message=_l("The passwords do not match."))])
 
 
 class RegisterForm(WithCountry, FlaskForm):

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 
+from . import events
 from .models import LoginAttempt, Organisation, OrgType, Role, User
 from .sessions import end_all
 
@@ -102,6 +103,15 @@ def update_organisation(org: Organisation, *, name: str, name_en: str | None,
     return changed
 
 
+def set_verified(org: Organisation, verified: bool, actor) -> None:
+    """The program office verifies an organisation, or takes the verification back."""
+    if org.verified == verified:
+        return
+    org.verified = verified
+    db.session.flush()
+    events.organisation_verified.send(org, actor=actor, verified=verified)
+
+
 def create_user(email: str, name: str, password: str, roles: set[Role], *,
                 organisation: Organisation | None = None, locale: str | None = None) -> User:
     user = User(email=normalise_email(email), name=name.strip(),
@@ -148,14 +158,17 @@ def authenticate(email: str, password: str, ip: str) -> User | None:
     return user if ok else None
 
 
-def set_user_roles(user: User, roles: set[Role]) -> None:
+def set_user_roles(user: User, roles: set[Role], actor=None) -> None:
     """Give the user exactly these roles (one user may hold several). Losing a role ends
     every sign-in of the user, so that no open session keeps what was taken away."""
-    if user.roles - roles:
+    granted, revoked = roles - user.roles, user.roles - roles
+    if revoked:
         end_all(user)
     for row in list(user.role_rows):
         if row.role not in roles:
             user.role_rows.remove(row)
-    for role in sorted(roles - user.roles, key=lambda r: r.value):
+    for role in sorted(granted, key=lambda r: r.value):
         user.grant(role)
     db.session.flush()
+    if granted or revoked:
+        events.roles_changed.send(user, actor=actor, granted=granted, revoked=revoked)

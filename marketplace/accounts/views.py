@@ -1,24 +1,28 @@
-"""Register, log in, log out."""
+"""Register, log in, log out, reset a forgotten password."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+import os
+
+from flask import (Blueprint, abort, flash, g, make_response, redirect, render_template,
+                   request, url_for)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.core.i18n import LANG_COOKIE, LOCALES, remember_locale
-from marketplace.core.limits import limited
+from marketplace.core.limits import limited, limiter, setting
 from marketplace.core.redirects import safe_target
 from marketplace.extensions import db, login_manager
 
-from . import sessions
+from . import resets, sessions
 
 from .countries import country_name
-from .forms import ORG_TYPE_LABELS, LoginForm, OrganisationForm, PasswordChangeForm, RegisterForm, SettingsForm
+from .forms import (ORG_TYPE_LABELS, ForgotPasswordForm, LoginForm, OrganisationForm,
+                    PasswordChangeForm, RegisterForm, ResetPasswordForm, SettingsForm)
 from .models import OrgType, Role
 from .operations import (Throttled, authenticate, create_organisation, create_user,
-                         hash_password, update_organisation)
+                         hash_password, normalise_email, update_organisation)
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 bp.record_once(lambda _state: login_manager.user_loader(sessions.load))
@@ -153,6 +157,69 @@ def change_password():
         "You were signed out everywhere else (%(count)d other sessions).", count=ended)
         if ended else ""), "success")
     return redirect(url_for("accounts.settings"))
+
+
+# Asking for reset links is limited per client address (scanning for accounts) and per email
+# address (filling somebody's mailbox); settings like core.limits' RATE_LIMIT_*.
+RESET_LIMITS = {"RATE_LIMIT_PASSWORD_RESET": "10 per hour",
+                "RATE_LIMIT_PASSWORD_RESET_EMAIL": "3 per hour"}
+
+
+@bp.record_once
+def _reset_limit_defaults(state) -> None:
+    for name, value in RESET_LIMITS.items():
+        state.app.config.setdefault(name, os.environ.get(name, value))
+
+
+def _reset_email_key() -> str:
+    return "password-reset:" + normalise_email(request.form.get("email", ""))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limited("RATE_LIMIT_PASSWORD_RESET")
+@limiter.limit(setting("RATE_LIMIT_PASSWORD_RESET_EMAIL"), key_func=_reset_email_key,
+               methods=["POST"])
+def forgot_password():
+    """Ask for a reset link. The answer is the same whether or not the address has an
+    account: only its owner learns it, from the mail."""
+    form = ForgotPasswordForm()
+    if not form.validate_on_submit():
+        return render_template("accounts/forgot_password.html", form=form), \
+            400 if form.is_submitted() else 200
+    resets.request_reset(form.email.data)
+    flash(_("If an account exists for %(email)s, we have sent a link to that address to "
+            "choose a new password. The link works once, within one hour. If no mail "
+            "arrives, check the spam folder and the address you typed.",
+            email=normalise_email(form.email.data)), "info")
+    return redirect(url_for("accounts.forgot_password"))
+
+
+def _private(response, status: int):
+    """A page whose address holds a reset token: never sent on as a Referer, never cached."""
+    response = make_response(response, status)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password with the link from the mail; the link works once."""
+    user = resets.user_for_token(token)
+    if user is None:
+        return _private(render_template("accounts/reset_invalid.html"), 400)
+    form = ResetPasswordForm()
+    org = user.organisation
+    form.own_words = (user.email, user.name, *((org.name, org.name_en) if org else ()))
+    if not form.validate_on_submit():
+        return _private(render_template("accounts/reset_password.html", form=form, user=user),
+                        400 if form.is_submitted() else 200)
+    resets.reset_password(user, form.password.data, request.remote_addr or "-")
+    if current_user.is_authenticated:
+        logout_user()                # its sign-in ended with every other one
+    flash(_("Your password is changed, and every sign-in to your account has ended. Log in "
+            "with your new password."), "success")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/organisation", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import Organisation, Role, User
-from marketplace.accounts.operations import set_user_roles
+from marketplace.accounts.operations import set_user_roles, set_verified
 from marketplace.accounts.permissions import admin_required
 from marketplace.challenges import operations
 from marketplace.challenges.forms import ReturnForm
@@ -91,7 +91,7 @@ def verify_organisation(org_id: int):
     org = db.session.get(Organisation, org_id) or abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
-    org.verified = not org.verified
+    set_verified(org, not org.verified, current_user)
     flash(_("Organisation verified.") if org.verified else _("Verification removed."), "success")
     return redirect(url_for("admin.organisations"))
 
@@ -115,6 +115,6 @@ def set_roles(user_id: int):
     if user.id == current_user.id and Role.admin not in wanted:
         flash(_("You cannot remove your own administrator role."), "error")
         return redirect(url_for("admin.users"))
-    set_user_roles(user, wanted)
+    set_user_roles(user, wanted, current_user)
     flash(_("Roles of %(name)s updated.", name=user.name), "success")
     return redirect(url_for("admin.users"))

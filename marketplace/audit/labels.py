@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from marketplace.accounts.models import Organisation, User
+from marketplace.accounts.models import Organisation, Role, User
 from marketplace.core.timefmt import format_in_zone, program_zone
 from marketplace.extensions import db
 
@@ -35,9 +35,15 @@ ACTION_LABELS = {
     "formal_check": _l("Formal check"),
     "milestone.accept": _l("Milestone accepted"),
     "milestone.report": _l("Milestone reported"),
+    "need.close": _l("Bidding closed at the deadline"),
+    "need.publish": _l("Need published"),
     "need.republish": _l("Need published again"),
+    "need.return": _l("Need returned to its owner"),
+    "need.submit": _l("Need submitted for screening"),
     "objection.lodge": _l("Objection lodged"),
     "objection.resolve": _l("Objection resolved"),
+    "organisation.unverify": _l("Organisation’s verification removed"),
+    "organisation.verify": _l("Organisation verified"),
     "project.accept": _l("Project accepted"),
     "review.open": _l("Review round opened"),
     "review.reminder": _l("Reviewers reminded"),
@@ -46,6 +52,8 @@ ACTION_LABELS = {
     "rubric.update": _l("Rubric changed"),
     "score.reopen": _l("Score sheet reopened"),
     "score.submit": _l("Score sheet submitted"),
+    "taxonomy.import": _l("Taxonomy imported"),
+    "user.roles": _l("Roles changed"),
 }
 
 
@@ -90,6 +98,15 @@ DETAIL_LABELS = {
     "scores": _l("Scores"), "shortlist": _l("Shortlist"), "status": _l("Status"),
     "text": _l("Details"), "total": _l("Weighted total"), "upheld": _l("Upheld"),
     "winners": _l("Winners"),
+    # a need's screening and closing, the taxonomy, organisations and roles
+    "after_return": _l("Submitted again after a return"),
+    "bid_deadline": _l("Bid deadline"), "bids_received": _l("Bids received"),
+    "chains": _l("Number of industrial chains"),
+    "clusters": _l("Number of industrial clusters"),
+    "file": _l("File"), "granted": _l("Roles given"), "organisation": _l("Organisation"),
+    "removed_chains": _l("Industrial chains removed"), "revoked": _l("Roles taken away"),
+    "roles": _l("Roles now"), "user": _l("User"), "version": _l("Taxonomy version"),
+    "version_name": _l("Version name in the file"),
 }
 # internal record numbers: kept in the entry (and the CSV export), not read out on the page
 HIDDEN_DETAILS = {"bid_id", "decision_id", "objection_id", "winner_bid_ids"}
@@ -123,7 +140,7 @@ def person(email: str | None) -> str:
     return cache[email]
 
 
-@detail_formatter("reviewer")
+@detail_formatter("reviewer", "user")
 def _person(value) -> str:
     return person(value) if value else "—"
 
@@ -133,7 +150,7 @@ def _people(value) -> str:
     return list_separator().join(person(email) for email in value or []) or "—"
 
 
-@detail_formatter("publicity_ends_at", "deadline")
+@detail_formatter("publicity_ends_at", "deadline", "bid_deadline")
 def _time(value) -> str:
     try:
         return format_in_zone(datetime.fromisoformat(value), program_zone())
@@ -161,3 +178,40 @@ def _bid_labels(value) -> str:
 def _organisation(value) -> str:
     org = db.session.get(Organisation, value) if isinstance(value, int) else None
     return org.display_name(str(get_locale())) if org is not None else "—"
+
+
+ROLE_LABELS = {Role.owner: _l("Need owner"), Role.solver: _l("Solver team"),
+               Role.reviewer: _l("Reviewer"), Role.admin: _l("Administrator")}
+
+
+@detail_formatter("granted", "revoked", "roles")
+def _roles(value) -> str:
+    names = []
+    for item in value or []:
+        try:
+            names.append(str(ROLE_LABELS[Role(item)]))
+        except ValueError:
+            names.append(readable(item))
+    return list_separator().join(names) or "—"
+
+
+def _in_viewers_language(zh: str | None, en: str | None) -> str:
+    """A name recorded in both languages, as the viewer reads it (the other when one is
+    missing)."""
+    first, second = (en, zh) if str(get_locale()) == "en" else (zh, en)
+    return first or second or "—"
+
+
+@detail_formatter("organisation")
+def _organisation_name(value) -> str:
+    """The organisation's name as it was when the entry was written."""
+    if not isinstance(value, dict):
+        return readable(value)
+    return _in_viewers_language(value.get("name"), value.get("name_en"))
+
+
+@detail_formatter("removed_chains")
+def _chain_names(value) -> str:
+    return list_separator().join(
+        _in_viewers_language(item.get("zh"), item.get("en")) if isinstance(item, dict)
+        else readable(item) for item in value or []) or "—"

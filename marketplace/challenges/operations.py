@@ -172,6 +172,7 @@ def submit(need: Challenge, actor) -> None:
         raise TransitionError(missing[0])
     _record(need, NeedStatus.submitted, actor)
     db.session.flush()
+    events.need_submitted.send(need)
 
 
 def publish(need: Challenge, actor) -> None:
@@ -230,7 +231,7 @@ def close_expired(now: datetime | None = None) -> int:
     now = now or utcnow()
     due = db.session.scalars(select(Challenge.id).where(
         Challenge.status == NeedStatus.published, Challenge.deadline <= now)).all()
-    closed = 0
+    closed: list[Challenge] = []
     for need_id in due:
         claimed = db.session.execute(
             update(Challenge).where(Challenge.id == need_id,
@@ -242,9 +243,11 @@ def close_expired(now: datetime | None = None) -> int:
             db.session.add(Transition(challenge_id=need_id, from_status=NeedStatus.published,
                                       to_status=NeedStatus.closed, at=need.deadline,
                                       reason="deadline"))
-            closed += 1
+            closed.append(need)
     db.session.flush()
-    return closed
+    for need in closed:
+        events.need_closed.send(need)
+    return len(closed)
 
 
 def accept_terms(need: Challenge, user) -> TermsAcceptance:

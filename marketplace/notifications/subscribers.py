@@ -58,3 +58,60 @@ for _signal, _handler in RECEIVERS:
 
 def init_app(app: Flask) -> None:
     """Nothing per app: the receivers are connected when this module is imported."""
+
+
+# -- accounts: the password reset mails ----------------------------------------------------
+# Not notices about a need: an email to the account's own address only, in its language.
+from flask import current_app  # noqa: E402  (appended section)
+from flask_babel import force_locale  # noqa: E402
+from flask_babel import gettext as _  # noqa: E402
+
+from marketplace.accounts import events as account_events  # noqa: E402
+
+from .events import page_path  # noqa: E402
+from .models import OutboxEmail  # noqa: E402
+
+
+def _public_link(path: str) -> str:
+    """A link in an account mail: always on PUBLIC_BASE_URL, never the request's Host header
+    (a forged Host would otherwise send the reset link to another site)."""
+    base = current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
+    return base.rstrip("/") + path
+
+
+def _account_mail(user, subject, *paragraphs) -> None:
+    with force_locale(user.locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")):
+        body = "\n\n".join(str(part) for part in [
+            _("Hello %(name)s,", name=user.name), *(p() for p in paragraphs)] if part)
+        db.session.add(OutboxEmail(to_address=user.email, subject=str(subject())[:300],
+                                   body=body))
+    db.session.flush()
+
+
+def password_reset_requested(user, token: str) -> None:
+    link = _public_link(page_path("accounts.reset_password", token=token))
+    _account_mail(
+        user, lambda: _("Reset your password"),
+        lambda: _("Someone, probably you, asked to reset the password of your account "
+                  "%(email)s on the open technology challenge platform. Open this link to "
+                  "choose a new password; it works once, within one hour:", email=user.email),
+        lambda: link,
+        lambda: _("If you did not ask for this, ignore this email: your password stays as "
+                  "it is."))
+
+
+def password_reset_done(user) -> None:
+    link = _public_link(page_path("accounts.forgot_password"))
+    _account_mail(
+        user, lambda: _("Your password was changed"),
+        lambda: _("The password of your account %(email)s on the open technology challenge "
+                  "platform was changed with a reset link, and every sign-in to the account "
+                  "was ended.", email=user.email),
+        lambda: _("If this was not you, ask for a new link at once to set a password of your "
+                  "own, and tell the program office:"),
+        lambda: link)
+
+
+for _signal, _handler in [(account_events.password_reset_requested, password_reset_requested),
+                          (account_events.password_reset_done, password_reset_done)]:
+    _signal.connect(_handler, weak=False)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import lazyload, selectinload
 from marketplace.challenges.models import Challenge
 from marketplace.extensions import db
 
+from . import events
 from .classifier import Suggestion
 from .models import Chain, Cluster, Keyword, NeedChain, SynonymSet, TaxonomyVersion
 from .queries import active_version, classifier
@@ -195,7 +196,10 @@ def import_taxonomy(text: str, source: str, actor=None) -> TaxonomyVersion:
     _delete_synonyms(None)
     db.session.add_all(_synonym_sets(data.get("synonyms")))
     db.session.flush()
-    for chain_id in set(chains) - wanted_chains:
+    removed = sorted(set(chains) - wanted_chains)
+    removed_names = [{"zh": chains[chain_id].name_zh, "en": chains[chain_id].name_en}
+                     for chain_id in removed]
+    for chain_id in removed:
         db.session.execute(Challenge.__table__.update().where(
             Challenge.primary_chain_id == chain_id).values(primary_chain_id=None))
         db.session.delete(chains[chain_id])
@@ -209,6 +213,7 @@ def import_taxonomy(text: str, source: str, actor=None) -> TaxonomyVersion:
     from marketplace.search.sync import enqueue_public_needs
     db.session.flush()
     enqueue_public_needs(db.session)
+    events.taxonomy_imported.send(version, actor=actor, removed_chains=removed_names)
     return version
 
 
