@@ -119,7 +119,8 @@ def _save(form: NeedForm, need: Challenge | None):
                 form.field_values(program_zone()),
                 has_indicators=any(not entry.form.is_blank() for entry in form.indicators))
             _mark_missing(form, missing)
-        return render_template(template, form=form, need=need, missing=missing), 400
+        return render_template(template, form=form, need=need, missing=missing,
+                               problems=_problems(form, missing)), 400
     values, rows = form.field_values(program_zone()), form.indicator_rows()
     if need is None:
         need = operations.create_draft(current_user, values, rows)
@@ -141,6 +142,25 @@ def _save(form: NeedForm, need: Challenge | None):
     flash(_("Submitted for screening. The program office will publish it or return it "
             "with reasons."), "success")
     return redirect(url_for("challenges.detail", need_id=need.id))
+
+
+def _problems(form: NeedForm, missing: dict) -> list[tuple[str, str]]:
+    """Every message of a refused form once, in the form's order, each linked to its field:
+    what a submission still needs and what was typed wrong (the summary at the top)."""
+    problems = []
+    for field in form:
+        if field.name == "csrf_token":
+            continue
+        if field.name == "indicators":
+            if "indicators" in missing:
+                problems.append(("indicator-table", missing["indicators"]))
+            for number, entry in enumerate(field, start=1):
+                problems += [(cell.id, _("Indicator %(number)d: %(message)s", number=number,
+                                          message=message))
+                             for cell in entry.form for message in cell.errors]
+            continue
+        problems += [(field.id, message) for message in dict.fromkeys(field.errors)]
+    return problems
 
 
 def _mark_missing(form: NeedForm, missing: dict) -> None:

@@ -403,6 +403,28 @@ def test_missing_items_are_listed_once(client, auth, people, app):
     assert "data-indicators-missing" in form_part          # the indicator section too
 
 
+def test_a_refused_form_lists_every_marked_field_in_its_summary(client, auth, people, app):
+    """Typing errors and missing items alike: as many summary lines as marked fields."""
+    auth.login("owner@example.com")
+    response = client.post("/needs/new", data={
+        "title_zh": "只写了标题", "budget_wan": "-5", "period_months": "0",
+        "indicators-0-name": "效率", "indicators-0-comparator": "ge",
+        "indicators-0-target": "40%", "action": "submit"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    notice = page.split('<div class="notice" role="alert">')[1].split("</div>")[0]
+    form_part = page.split('<div class="notice" role="alert">')[1].split("</div>", 1)[1]
+    marked = re.findall(r'<p class="error"[^>]*>(.*?)</p>', form_part)
+    listed = re.findall(r'<li><a href="#([^"]+)">(.*?)</a></li>', notice)
+    assert len(listed) == len(marked) >= 6, (listed, marked)
+    anchors = {anchor for anchor, _message in listed}
+    assert {"budget_wan", "period_months", "indicators-0-target"} <= anchors
+    assert all(f'id="{anchor}"' in page for anchor in anchors)
+    assert any("Indicator 1:" in message and "40%" in message for _a, message in listed)
+    with app.app_context():
+        assert db.session.scalar(select(Challenge)) is None        # nothing was saved
+
+
 def test_the_published_message_names_the_need_in_the_page_language(client, auth, people, app):
     need_id = make(app, people.owner_id, NeedStatus.submitted)
     auth.login("admin@example.com")
@@ -628,7 +650,10 @@ def test_a_need_without_any_title_is_refused_with_a_message_not_a_500(client, au
         "budget_wan": "800", "action": action})
     text = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert text.count("Give the need a title, in Chinese or in English.") == 1
+    # once in the summary at the top, once beside the field
+    assert text.count("Give the need a title, in Chinese or in English.") == 2
+    summary = text.split('<div class="notice" role="alert">')[1].split("</div>")[0]
+    assert "Give the need a title, in Chinese or in English." in summary
     assert "高能量密度钠离子电池正极材料。" in text                     # nothing typed is lost
     with app.app_context():
         assert db.session.scalar(select(func.count(Challenge.id))) == 0

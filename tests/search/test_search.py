@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from marketplace.challenges.models import NeedStatus
 from marketplace.core.types import utcnow
+from marketplace.extensions import db
 from marketplace.search.service import SearchParams, query_json, search_needs
 from tests import factories
 from tests.search.helpers import BATTERY, ROBOT, SIC, publish
@@ -219,3 +220,23 @@ def test_an_unknown_filter_can_be_removed_and_a_missing_budget_says_so(client, p
     assert 'href="/search?q=' in page
     page = client.get("/search?q=碳化硅").get_data(as_text=True)
     assert "Not stated" in page
+
+
+def test_a_list_number_goes_straight_to_its_need_when_the_reader_may_see_it(
+        client, people, taxonomy, app, auth):
+    with app.app_context():
+        need = publish(people, **SIC)
+        need.ref = "SZ-2025-040"
+        draft = factories.need(people.owner_id, NeedStatus.draft, **ROBOT)
+        draft.ref = "SZ-2025-041"
+        db.session.commit()
+        need_id, draft_id = need.id, draft.id
+    for typed in ("SZ-2025-040", "sz-2025-040", " SZ-2025-040 "):
+        response = client.get("/search", query_string={"q": typed})
+        assert response.status_code == 302, typed
+        assert response.headers["Location"].endswith(f"/needs/{need_id}")
+    # a draft's number tells an outsider nothing: an ordinary search, no redirect
+    assert client.get("/search?q=SZ-2025-041").status_code == 200
+    auth.login("owner@example.com")
+    assert client.get("/search?q=SZ-2025-041").headers["Location"].endswith(
+        f"/needs/{draft_id}")
