@@ -91,6 +91,33 @@ def _clean_tables(request):
 
 
 @pytest.fixture
+def make_limited_app(tmp_path):
+    """An app of its own with the per-address limits on (`make_limited_app(**settings)`).
+    Flask-Limiter's limiter is one object for every app: the teardown turns it off again
+    and forgets the counts, so the limits never reach the other tests' app."""
+    made = []
+
+    def make(**settings):
+        app = create_app({
+            "TESTING": True, "DATA_DIR": str(tmp_path), "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limits.sqlite3'}",
+            "WTF_CSRF_ENABLED": False, "BABEL_DEFAULT_LOCALE": "en",
+            "ARGON2_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
+            "RATELIMIT_ENABLED": True, **settings})
+        with app.app_context():
+            migrate.upgrade()
+        made.append(app)
+        return app
+    yield make
+    from marketplace.core.limits import limiter
+    limiter.reset()
+    limiter.enabled = False
+    for app in made:
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
 def ctx(app):
     """An application context with a clean session, for tests that call code directly."""
     with app.test_request_context():

@@ -3,26 +3,13 @@ uploads (users' defects issue, item 33). On an app of its own, with the limits o
 import pytest
 from sqlalchemy import func, select
 
-from marketplace import create_app
 from marketplace.accounts.models import User
-from marketplace.core import migrate
 from marketplace.extensions import db
 
 
 @pytest.fixture
-def limited_app(tmp_path):
-    app = create_app({
-        "TESTING": True, "DATA_DIR": str(tmp_path), "SECRET_KEY": "x",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limits.sqlite3'}",
-        "WTF_CSRF_ENABLED": False, "BABEL_DEFAULT_LOCALE": "en",
-        "ARGON2_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
-        "RATELIMIT_ENABLED": True, "RATE_LIMIT_REGISTER": "2 per hour",
-        "RATE_LIMIT_QUESTION": "1 per hour"})
-    with app.app_context():
-        migrate.upgrade()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+def limited_app(make_limited_app):
+    return make_limited_app(RATE_LIMIT_REGISTER="2 per hour", RATE_LIMIT_QUESTION="1 per hour")
 
 
 def _registration(n: int) -> dict:
@@ -66,19 +53,6 @@ def test_questions_are_limited_per_address(limited_app):
     assert client.post("/needs/999/questions", data={"text": "x"}).status_code == 429
 
 
-def _app(tmp_path, **config):
-    app = create_app({
-        "TESTING": True, "DATA_DIR": str(tmp_path), "SECRET_KEY": "x",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'proxy.sqlite3'}",
-        "WTF_CSRF_ENABLED": False, "BABEL_DEFAULT_LOCALE": "en",
-        "ARGON2_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
-        "LOGIN_IP_FAILURE_LIMIT": 3, "RATELIMIT_ENABLED": True,
-        "RATE_LIMIT_REGISTER": "1 per hour", **config})
-    with app.app_context():
-        migrate.upgrade()
-    return app
-
-
 def _via_proxy(client, url, data, client_address):
     """A request as the proxy (10.0.0.1) forwards it for `client_address`."""
     return client.post(url, data=data, environ_base={"REMOTE_ADDR": "10.0.0.1"},
@@ -87,13 +61,14 @@ def _via_proxy(client, url, data, client_address):
 
 
 @pytest.mark.parametrize("trusted", [0, 1])
-def test_behind_a_trusted_proxy_each_client_is_counted_on_its_own(tmp_path, trusted):
+def test_behind_a_trusted_proxy_each_client_is_counted_on_its_own(make_limited_app, trusted):
     """Issue 12: behind a proxy every request came from the proxy's address, so one client's
     wrong passwords locked everybody out. TRUSTED_PROXIES=1 reads the client's address
     from X-Forwarded-For; without it the header is ignored (nobody can claim an address)."""
     from tests import factories
     from marketplace.accounts.models import Role
-    app = _app(tmp_path, TRUSTED_PROXIES=str(trusted))
+    app = make_limited_app(LOGIN_IP_FAILURE_LIMIT=3, RATE_LIMIT_REGISTER="1 per hour",
+                           TRUSTED_PROXIES=str(trusted))
     with app.app_context():
         factories.user("someone@example.org", {Role.solver})
         db.session.commit()
@@ -121,6 +96,6 @@ def test_behind_a_trusted_proxy_each_client_is_counted_on_its_own(tmp_path, trus
         db.engine.dispose()
 
 
-def test_a_wrong_trusted_proxies_value_stops_the_start(tmp_path):
+def test_a_wrong_trusted_proxies_value_stops_the_start(make_limited_app):
     with pytest.raises(RuntimeError, match="TRUSTED_PROXIES"):
-        _app(tmp_path, TRUSTED_PROXIES="yes")
+        make_limited_app(TRUSTED_PROXIES="yes")

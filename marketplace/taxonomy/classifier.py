@@ -34,7 +34,6 @@ PROFILE_WEIGHT = 0.5   # the likeness of the text to each chain's vocabulary, be
 EXAMPLE_WEIGHT = 0.3   # the likelihood learnt from labelled needs, beside both
 EXAMPLE_ALPHA = 0.1    # its additive smoothing
 EXAMPLE_CAP = 3        # a feature counts at most this often in one need
-ALONE_CONFIDENCE = 0.5  # with no term found, the examples alone must be this sure
 
 
 @dataclass
@@ -268,24 +267,21 @@ class Classifier:
                 for chain_id, weight in self.weights[key].items():
                     scores[chain_id] += factor * weight * (1.0 + math.log(count))
                     matched[chain_id].add(key[1])
-        bag = features(title, description)
-        learnt = self.examples.posterior(bag) if self.examples else {}
         total = sum(scores.values())
-        if not total:              # no term at all: the examples alone, when they are sure
-            if not learnt or max(learnt.values()) < ALONE_CONFIDENCE:
-                return []
-            scores, total = dict(learnt), 1.0
-        else:
-            likeness = self.likeness(bag)
-            alike = sum(likeness.values())
-            if alike:
-                scores = {chain_id: score / total + PROFILE_WEIGHT * likeness.get(chain_id, 0.0)
-                          / alike for chain_id, score in scores.items()}
-                total = sum(scores.values())
-            if learnt:
-                scores = {chain_id: scores.get(chain_id, 0.0) / total
-                          + EXAMPLE_WEIGHT * learnt[chain_id] for chain_id in learnt}
-                total = sum(scores.values())
+        if not total:      # no term of any chain: no guess (the examples are overconfident
+            return []      # on text about nothing: 会议室桌椅采购 is no chip need)
+        bag = features(title, description)
+        likeness = self.likeness(bag)
+        alike = sum(likeness.values())
+        if alike:
+            scores = {chain_id: score / total + PROFILE_WEIGHT * likeness.get(chain_id, 0.0)
+                      / alike for chain_id, score in scores.items()}
+            total = sum(scores.values())
+        learnt = self.examples.posterior(bag) if self.examples else {}
+        if learnt:
+            scores = {chain_id: scores.get(chain_id, 0.0) / total
+                      + EXAMPLE_WEIGHT * learnt[chain_id] for chain_id in learnt}
+            total = sum(scores.values())
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         result = [Suggestion(chain_id, round(score / total, 4), tuple(sorted(matched[chain_id])))
                   for chain_id, score in ranked if score / total >= MIN_SCORE]

@@ -10,10 +10,8 @@ import pytest
 from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
-from marketplace import create_app
 from marketplace.accounts import resets
 from marketplace.accounts.models import LoginAttempt, User, UserSession
-from marketplace.core import migrate
 from marketplace.extensions import db
 from marketplace.notifications.models import OutboxEmail
 
@@ -262,21 +260,13 @@ def test_the_reset_page_is_neither_cached_nor_sent_on_as_a_referrer(client, app,
 
 # -- the limiter ------------------------------------------------------------------------------
 @pytest.fixture
-def limited_app(tmp_path):
-    app = create_app({
-        "TESTING": True, "DATA_DIR": str(tmp_path), "SECRET_KEY": "x",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limits.sqlite3'}",
-        "WTF_CSRF_ENABLED": False, "BABEL_DEFAULT_LOCALE": "en",
-        "ARGON2_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
-        "RATELIMIT_ENABLED": True, "RATE_LIMIT_PASSWORD_RESET": "4 per hour",
-        "RATE_LIMIT_PASSWORD_RESET_EMAIL": "2 per hour"})
+def limited_app(make_limited_app):
+    app = make_limited_app(RATE_LIMIT_PASSWORD_RESET="4 per hour",
+                           RATE_LIMIT_PASSWORD_RESET_EMAIL="2 per hour")
     with app.app_context():
-        migrate.upgrade()
         factories.people()
         db.session.commit()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    return app
 
 
 @pytest.mark.parametrize("email", ["solver@example.com", "nobody@example.com"])
