@@ -9,6 +9,12 @@ from babel import Locale, UnknownLocaleError
 # CLDR territory codes that are not countries or regions of ISO 3166-1 (continents are
 # numeric and left out by the two-letter test): reserved, grouping and unknown codes
 _NOT_COUNTRIES = {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "ZZ"}
+# the names a Chinese public body uses where CLDR's differ (the program office's house rule:
+# Hong Kong, Macao and Taiwan are regions of China, in both languages)
+_OFFICIAL_NAMES = {
+    "zh": {"HK": "中国香港", "MO": "中国澳门", "TW": "中国台湾"},
+    "en": {"HK": "Hong Kong, China", "MO": "Macao, China", "TW": "Taiwan, China"},
+}
 # where the program's teams mostly are, first in the picker
 COMMON = ("CN", "HK", "MO", "TW", "SG", "JP", "KR", "DE", "GB", "FR", "NL", "US")
 
@@ -25,7 +31,8 @@ def _names(locale: str) -> dict[str, str]:
         territories = Locale.parse(locale.replace("-", "_")).territories
     except (UnknownLocaleError, ValueError):
         territories = Locale("en").territories
-    return {code: territories.get(code, code) for code in codes()}
+    official = _OFFICIAL_NAMES.get(locale.replace("-", "_").split("_")[0], {})
+    return {code: official.get(code) or territories.get(code, code) for code in codes()}
 
 
 def country_name(code: str | None, locale: str) -> str:

@@ -40,12 +40,23 @@ def as_multidict(pairs: list) -> MultiDict:
     return MultiDict([(key, value) for key, value in pairs or []])
 
 
-def _decimal(text: str | None) -> Decimal | None:
+def _decimal(text: str | None, units: tuple[str, ...] = ()) -> Decimal | None:
+    """A plain number; the field's own unit typed behind it is allowed (40%, 50万, 6个月)."""
+    text = (text or "").strip().replace(",", "")
+    for unit in units:
+        if text.lower().endswith(unit):
+            text = text[:-len(unit)].strip()
+            break
     try:
-        value = Decimal((text or "").strip().replace(",", ""))
+        value = Decimal(text)
     except InvalidOperation:
         return None
     return value if value.is_finite() else None
+
+
+SHARE_UNITS = ("%", "％")
+AMOUNT_UNITS = ("万元", "万", "wan")
+MONTH_UNITS = ("个月", "月", "months", "month")
 
 
 # what people type around the number: "≥ 700 V", "不低于700", "at least 700 V", "1,200"
@@ -198,11 +209,13 @@ def _milestones(raw: MultiDict, need: Challenge, check: Checker) -> list[dict]:
             check.add(f"{key}-name", _l("Name the milestone."))
         if not row["deliverable"]:
             check.add(f"{key}-deliverable", _l("Say what is delivered."))
-        month = int(row["month"]) if row["month"].isdigit() else 0
+        month_number = _decimal(row["month"], MONTH_UNITS)
+        month = int(month_number) if month_number is not None and month_number == int(
+            month_number) else 0
         limit = need.period_months or 240
         if not 1 <= month <= limit:
             check.add(f"{key}-month", _l("Enter a month from 1 to %(n)s.", n=limit))
-        share = _decimal(row["share"])
+        share = _decimal(row["share"], SHARE_UNITS)
         if share is None or not Decimal(0) < share <= HUNDRED:
             check.add(f"{key}-share", _l("Enter a share above 0 and at most 100."))
         else:
@@ -225,12 +238,13 @@ def _budget(raw: MultiDict, check: Checker) -> tuple[list[dict], Decimal]:
         row = _row(raw, "budget", i, ("item", "amount"))
         if not any(row.values()):
             continue
-        amount = _decimal(row["amount"])
+        amount = _decimal(row["amount"], AMOUNT_UNITS)
         if not row["item"]:
             check.add(f"budget-{i}-item", _l("Name the budget item."))
         if amount is None or amount < 0 or amount.as_tuple().exponent < -2:
-            check.add(f"budget-{i}-amount",
-                      _l("Enter an amount of zero or more, with at most two decimals."))
+            check.add(f"budget-{i}-amount", _l(
+                "Enter the amount in 10,000 CNY (万元): zero or more, with at most two "
+                "decimals."))
         else:
             total += amount
         rows.append({"item": row["item"], "amount": str(amount) if amount is not None else ""})

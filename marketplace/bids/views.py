@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import (Blueprint, abort, flash, redirect, render_template, request,
                    url_for)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -88,7 +89,20 @@ def _edit_page(bid: Bid, errors: dict | None = None, status: int = 200):
             rows.append_entry()  # one empty row to type into
     return render_template("bids/edit.html", bid=bid, need=bid.challenge, form=form,
                            draft=draft, errors=errors or {}, profile=profile,
+                           labels=_error_labels(bid.challenge, draft, errors or {}),
                            action_form=ActionForm()), status
+
+
+def _error_labels(need: Challenge, draft, errors: dict) -> dict[str, str]:
+    """What each line of the summary is about where the message alone does not say (four
+    indicators would each read "Say how the value will be verified.")."""
+    locale = str(get_locale())
+    about = {f"indicator-{i.id}": i.display_name(locale) for i in need.indicators}
+    for prefix, label in (("milestones", _("Milestone")), ("budget", _("Budget item"))):
+        for number, index in enumerate(content.row_indices(draft, prefix), start=1):
+            about[f"{prefix}-{index}"] = f"{label} {number}"
+    return {key: about[key.rsplit("-", 1)[0]] for key in errors
+            if key.rsplit("-", 1)[0] in about}
 
 
 @bp.route("/bids/<int:bid_id>/edit", methods=["GET", "POST"])
@@ -141,8 +155,7 @@ def _remove_files(bid: Bid, ids: list[str]) -> None:
 def _submit(bid: Bid):
     try:
         version = operations.submit_bid(bid, current_user)
-    except operations.BidInvalid as invalid:
-        flash(str(invalid.message), "error")
+    except operations.BidInvalid as invalid:      # said once, in the summary of the page
         return _edit_page(bid, invalid.errors)  # 200: the draft is committed, nothing lost
     except operations.DeadlinePassed as late:
         flash(str(late.message), "error")

@@ -10,7 +10,7 @@ from flask import current_app, has_request_context, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Role, User
@@ -371,6 +371,11 @@ def decision_to_confirm(decision) -> None:
     db.session.execute(delete(NoticeSent).where(
         NoticeSent.challenge_id == need.id, NoticeSent.organisation_id == need.organisation_id,
         NoticeSent.kind == NotificationKind.decision_reminder))
+    # the earlier proposal's "please confirm" is answered or replaced: one unread, not two
+    db.session.execute(update(Notification).where(
+        Notification.challenge_id == need.id, Notification.read_at.is_(None),
+        Notification.kind.in_((NotificationKind.decision_to_confirm,
+                               NotificationKind.decision_reminder))).values(read_at=utcnow()))
     notify(owner_users(need), NotificationKind.decision_to_confirm, need,
            page_path("review.confirm_decision", decision_id=decision.id))
 

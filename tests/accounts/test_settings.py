@@ -148,6 +148,8 @@ def test_register_picks_a_country_by_name_and_refuses_a_non_country(client, app)
     page = client.get("/account/register").get_data(as_text=True)
     assert '<option value="NL">荷兰</option>' in page and '<option value="NE">尼日尔</option>' in page
     assert 'value="EU"' not in page and 'value="ZZ"' not in page
+    # the regions of China as a Chinese public body names them, in both languages
+    assert '<option value="TW">中国台湾</option>' in page and "中国香港" in page
     bad = client.post("/account/register", data={**REGISTRATION, "country": "Netherlands"})
     assert bad.status_code == 400
     assert client.post("/account/register",
@@ -157,6 +159,8 @@ def test_register_picks_a_country_by_name_and_refuses_a_non_country(client, app)
         assert find_user_by_email(REGISTRATION["email"]).organisation.country == "NL"
     client.set_cookie("lang", "en")
     assert "Netherlands" in client.get("/account/settings").get_data(as_text=True)
+    from marketplace.accounts.countries import choices, country_name
+    assert ("TW", "Taiwan, China") in choices("en") and country_name("HK", "zh_CN") == "中国香港"
 
 
 def test_members_edit_their_organisation_and_a_new_name_is_verified_again(app, client, auth,

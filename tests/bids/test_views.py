@@ -56,6 +56,42 @@ def test_every_error_is_reported_in_one_round(app, client, auth):
     assert "at least 20 characters" in page
 
 
+def test_the_summary_says_once_what_each_line_is_about(app, client, auth):
+    """One notice, not a flash beside it; four indicators' "Say how the value will be
+    verified." each named; the budget message says its unit; every line links to a field."""
+    a = arena(app)
+    bid_id = start(app, a)
+    auth.login("solver@example.com")
+    first, second = a.indicator_ids
+    data = bid_form(a, action="submit", **{
+        f"indicator-{first}-verification": "", f"indicator-{second}-verification": "",
+        "budget-1-amount": "a lot"})
+    page = client.post(f"/bids/{bid_id}/edit", data=data).get_data(as_text=True)
+    summary = page.split('role="alert"><strong>')[1].split("</div>")[0]
+    assert "draft was saved" in summary and page.count("draft was saved") == 1
+    lines = re.findall(r'<li><a href="#f-([^"]+)">(.*?)</a></li>', summary)
+    verification = [text for _key, text in lines if "will be verified" in text]
+    assert len(verification) == 2 and len(set(verification)) == 2
+    assert any(text.startswith("Budget item 2: ") and "10,000 CNY" in text
+               for _key, text in lines)
+    assert [key for key, _text in lines if f'id="f-{key}"' not in page] == []
+
+
+def test_units_typed_behind_shares_amounts_and_months_are_understood(app, client, auth):
+    a = arena(app)
+    bid_id = start(app, a)
+    auth.login("solver@example.com")
+    data = bid_form(a, action="submit", **{
+        "milestones-0-share": "40%", "milestones-1-share": "60 ％",
+        "milestones-0-month": "12个月", "milestones-1-month": "30 months",
+        "budget-0-amount": "8000万元", "budget-1-amount": "3000.50 万"})
+    assert client.post(f"/bids/{bid_id}/edit", data=data).status_code == 302
+    version = _bid(app, bid_id).versions[0]
+    assert [m["share"] for m in version.content["milestones"]] == ["40", "60"]
+    assert [m["month"] for m in version.content["milestones"]] == [12, 30]
+    assert version.content["budget_total"] == "11000.50"
+
+
 def test_submit_edit_and_resubmit_until_the_deadline(app, client, auth):
     a = arena(app)
     bid_id = start(app, a)

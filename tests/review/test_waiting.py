@@ -83,6 +83,18 @@ def test_a_declined_decision_tells_the_program_office(app, client, auth, scene, 
     assert scene.admin_id in _told(app, NotificationKind.decision_declined)
     stage = client.get("/my/needs").get_data(as_text=True).split("data-review-stage>")[1]
     assert "Decision declined by the owner" in stage.split("</td>")[0]
+    # proposed again: the owner has one "please confirm" to answer, the new one
+    with app.test_request_context():
+        old = db.session.get(Decision, decision_id)
+        again = decisions.propose_decision(
+            old.round, get_user(scene.admin_id), outcome=Outcome.award,
+            winner_entry_ids=[e.id for e in old.round.entries if e.label == "A"],
+            rationale="已补充第二名的评分说明。", publicity_days=7)
+        db.session.commit()
+        unread = db.session.scalars(select(Notification).where(
+            Notification.user_id == scene.owner_id, Notification.read_at.is_(None),
+            Notification.kind == NotificationKind.decision_to_confirm)).all()
+        assert [n.link for n in unread] == [f"/review/decisions/{again.id}/confirm"]
 
 
 def test_objections_tell_the_office_and_an_upheld_one_tells_owner_and_bidders(
