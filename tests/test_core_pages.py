@@ -47,3 +47,26 @@ def test_need_cards_show_the_budget_in_the_page_language(client, app, people):
     client.set_cookie("lang", "en")
     page = client.get("/needs/").get_data(as_text=True)
     assert "CNY 120 million" in page and "×10k" not in page
+
+
+def test_the_home_page_total_reads_as_people_say_it(app, client, people):
+    """It showed "43.57 / 100 million CNY of budgets" in English."""
+    from decimal import Decimal
+
+    from marketplace.challenges.models import NeedStatus
+    from marketplace.core.web import format_budget_headline
+    from marketplace.extensions import db
+    from tests import factories
+    assert format_budget_headline(Decimal("99999"), "en") == "CNY 1 billion"
+    assert format_budget_headline(Decimal("4357"), "zh") == "4,357\u00a0万元"
+    with app.app_context():
+        for budget in ("300000", "135700"):
+            factories.need(people.owner_id, NeedStatus.published, people.admin_id,
+                           budget_wan=Decimal(budget))
+        db.session.commit()
+    client.set_cookie("lang", "en")
+    stats = client.get("/").get_data(as_text=True).split('class="hero-stats"')[1]
+    assert "<strong>CNY 4.36 billion</strong>" in stats and "100 million" not in stats
+    client.set_cookie("lang", "zh")
+    stats = client.get("/").get_data(as_text=True).split('class="hero-stats"')[1]
+    assert "<strong>43.57\u00a0亿元</strong>" in stats

@@ -66,6 +66,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["amount_wan"] = format_amount_text
     app.jinja_env.filters["budget"] = format_budget
+    app.jinja_env.filters["budget_headline"] = format_budget_headline
     app.jinja_env.filters["in_program_zone"] = lambda v: format_in_zone(v, program_zone())
     app.jinja_env.filters["in_viewer_zone"] = lambda v: format_in_zone(v, viewer_zone())
     app.jinja_env.filters["viewer_time"] = viewer_time
@@ -200,6 +201,22 @@ def format_budget(value: Decimal | None, locale: str | None = None) -> str:
     yuan = Decimal(value) * 10_000
     for size, word in ((Decimal(10) ** 9, "billion"), (Decimal(10) ** 6, "million")):
         if yuan >= size:   # exact: 3,000.5 万元 is CNY 30.005 million, never "30 million"
+            return f"CNY {_exact(yuan / size)} {word}"
+    return f"CNY {_exact(yuan)}"
+
+
+def format_budget_headline(value: Decimal | None, locale: str | None = None) -> str:
+    """A total for a headline, rounded as people say it: "43.57 亿元", "CNY 435.7 million",
+    "CNY 4.36 billion" (three significant figures in English)."""
+    value = Decimal(value or 0)
+    locale = locale or str(get_locale() or "zh")
+    if locale != "en":
+        if value >= 10_000:
+            return f"{(value / 10_000).quantize(Decimal('0.01')).normalize():,f}\u00a0亿元"
+        return f"{value.quantize(Decimal('1')):,f}\u00a0万元"
+    yuan = Decimal(format(value * 10_000, ".3g"))
+    for size, word in ((Decimal(10) ** 9, "billion"), (Decimal(10) ** 6, "million")):
+        if yuan >= size:
             return f"CNY {_exact(yuan / size)} {word}"
     return f"CNY {_exact(yuan)}"
 
