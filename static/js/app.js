@@ -69,4 +69,20 @@
       clone.querySelector("input").focus();
     });
   });
+
+  // Leaving a form with typing not yet saved (a language switch, a link, closing the tab):
+  // the browser asks first. Submitting the form is not leaving it.
+  document.addEventListener("DOMContentLoaded", function () {
+    var changed = false;
+    document.querySelectorAll("form[data-warn-unsaved]").forEach(function (form) {
+      form.addEventListener("input", function () { changed = true; });
+      form.addEventListener("change", function () { changed = true; });
+      form.addEventListener("submit", function () { changed = false; });
+    });
+    window.addEventListener("beforeunload", function (event) {
+      if (!changed) { return; }
+      event.preventDefault();
+      event.returnValue = "";
+    });
+  });
 })();

@@ -86,3 +86,29 @@ def test_owner_drafts_admin_publishes_public_sees_both_languages(app, browser_pa
         from marketplace.challenges.models import Challenge, NeedStatus
         need = db.session.scalar(select(Challenge))
         assert need.status == NeedStatus.published and len(need.indicators) == 2
+
+
+def test_switching_language_with_unsaved_typing_asks_first(app, browser_page, people):
+    """The language switch is a link: it dropped what was typed without a word."""
+    page = browser_page
+    log_in(page, "owner@example.com")
+    page.goto("/needs/new")
+    page.click("#title_zh")
+    page.keyboard.type("未保存的标题")
+    dialogs = []
+
+    def dismiss(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+    page.on("dialog", dismiss)
+    page.click(".lang-switch a:not(.active)")
+    page.wait_for_timeout(300)
+    assert dialogs == ["beforeunload"]
+    assert page.url.endswith("/needs/new")
+    assert page.locator("#title_zh").input_value() == "未保存的标题"
+    # once saved, switching asks nothing
+    page.click("button[value=save]")
+    page.wait_for_url("**/edit")
+    page.click(".lang-switch a:not(.active)")
+    page.wait_for_url("**/edit")
+    assert dialogs == ["beforeunload"]
