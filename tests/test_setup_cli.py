@@ -52,6 +52,18 @@ def test_setup_demo_loads_a_realistic_data_set_once(runner, app):
         assert not [row for bid in bids for row in bid.versions[-1].content["indicators"]
                     if falls_short(row)]
 
+        # one need has been through the whole process: final award, contract, a milestone
+        from marketplace.review.award_models import DecisionStatus, ProjectMilestone
+        from marketplace.review.demo import AWARD_NEED_REF
+        from marketplace.review.queries import latest_decision
+        awarded = db.session.scalar(select(Challenge).where(Challenge.ref == AWARD_NEED_REF))
+        assert awarded.status == NeedStatus.contracted
+        assert latest_decision(awarded).status == DecisionStatus.final
+        milestones = db.session.scalars(select(ProjectMilestone).where(
+            ProjectMilestone.challenge_id == awarded.id)).all()
+        assert len(milestones) >= 2 and sum(m.accepted_at is not None for m in milestones) == 1
+    assert f"Awarded and contracted: {AWARD_NEED_REF}" in result.output
+
     again = runner.invoke(args=["setup", "--demo"])
     assert again.exit_code == 0, again.output
     assert "not loaded" in again.output and "admin@demo.example" in again.output
@@ -78,7 +90,8 @@ def test_the_demo_round_it_prints_is_there_and_under_way(runner, app):
         assert submitted.pop("reviewer@demo.example") == 0
         assert set(submitted.values()) == {3}
         last = db.session.scalar(select(User).where(User.email == "reviewer@demo.example"))
-        assert [a.round_id for a in my_assignments(last)] == [review.id]
+        # beside the finished round of the awarded demo need
+        assert review.id in [a.round_id for a in my_assignments(last)]
         actions = Counter(db.session.scalars(select(AuditEntry.action).where(
             AuditEntry.challenge_id == need.id)))
         assert actions["review.open"] == 1 and actions["formal_check"] == 3

@@ -194,3 +194,10 @@ def _print_review_round_logins() -> None:
     click.echo(f"  {'submitted their sheets':<26} " + ", ".join(r[0] for r in REVIEWERS))
     if owner is not None:
         click.echo(f"  {'its need owner':<26} {owner.email}")
+    from marketplace.review.demo import AWARD_NEED_REF
+    awarded = db.session.scalar(select(Challenge).where(Challenge.ref == AWARD_NEED_REF))
+    if awarded is not None:
+        owner = db.session.get(User, awarded.created_by_id)
+        click.echo(f"  Awarded and contracted: {AWARD_NEED_REF} (milestone 1 reported and "
+                   "accepted):")
+        click.echo(f"  {'its need owner':<26} {owner.email}")

@@ -9,9 +9,16 @@ would run it (so the audit log, notifications and waiting lists are what they wo
 review opened, every bid passes the formal check, the six reviewers are on the panel, scoring
 has started and five of them have submitted their sheets. reviewer@demo.example still has
 three sheets to score; once submitted, the admin can propose the decision.
+
+A second closed need, SZ-2025-033 (2'-FL fermentation), has been through the whole of it:
+three bids, the full panel scored, the office proposed the best bid, the owner confirmed,
+publicity passed, the award is final, the contract is recorded and its first milestone is
+reported and accepted, so the project pages, the publicity list and the OCDS export show a
+contracted need.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
@@ -21,9 +28,13 @@ from marketplace.accounts.models import Organisation, OrgType, Role, User
 from marketplace.accounts.operations import create_user
 from marketplace.bids.models import Bid, BidStatus, BidVersion, TeamMember, TeamProfile
 from marketplace.challenges.models import Challenge, TermsAcceptance
+from marketplace.core.types import utcnow
 from marketplace.extensions import db
 
+from . import decisions
+from .award_models import MilestoneStatus, Outcome
 from .operations import assign, formal_check, open_review, start_scoring
+from .queries import results
 from .scoring import ScoreInput, save_sheet
 
 DEMO_PASSWORD = "demo-password"
@@ -56,6 +67,7 @@ BIDS = [
 
 
 LAST_REVIEWER = "reviewer@demo.example"  # the one whose sheets are left to score
+AWARD_NEED_REF = "SZ-2025-033"
 
 # per reviewer (in REVIEWERS' order), per bid (in BIDS' order): scores of the five criteria
 # of the default rubric (technical approach, team, indicators, budget, schedule)
@@ -79,21 +91,52 @@ COMMENTS = {
 }
 
 
+@dataclass
+class BidSpec:
+    """What a demo team submitted: its approach, its first indicator's commitment, its plan."""
+    org_key: str
+    login: str
+    members: list[str]
+    approach: str
+    committed: str
+    plan: list[tuple[int, str]]
+    budget: str
+    deliverable: str
+    budget_item: str
+    verification: str
+    keywords: list[str]
+
+
 def load_review_demo() -> int:
     need = db.session.scalar(select(Challenge).where(Challenge.ref == REVIEW_NEED_REF))
     if need is None:
         return 0
     _reviewers(need)
-    for org_key, login, members, committed, plan, budget in BIDS:
-        _bid(need, org_key, login, members, committed, plan, Decimal(budget))
+    specs = [BidSpec(org_key, login, members, APPROACHES[org_key], committed, plan, budget,
+                     "Fibre samples and test report", "Draw tower upgrade and preforms",
+                     "Cut-back, third-party lab", ["hollow-core fibre"])
+             for org_key, login, members, committed, plan, budget in BIDS]
+    for spec in specs:
+        _bid(need, spec)
     db.session.flush()
-    _run_round(need)
-    return len(BIDS)
+    _run_round(need, complete=False)
+    awarded = db.session.scalar(select(Challenge).where(Challenge.ref == AWARD_NEED_REF))
+    if awarded is not None:
+        for spec in AWARD_BIDS:
+            _bid(awarded, spec)
+        db.session.flush()
+        _award(awarded, _run_round(awarded, complete=True))
+    return len(specs) + (len(AWARD_BIDS) if awarded is not None else 0)
 
 
-def _run_round(need: Challenge) -> None:
-    """Open the round and take it as far as a real panel would have by now."""
-    admin = db.session.scalar(select(User).where(User.email == "admin@demo.example"))
+def _admin() -> User:
+    return db.session.scalar(select(User).where(User.email == "admin@demo.example"))
+
+
+def _run_round(need: Challenge, complete: bool):
+    """Open the round and take it as far as a real panel would have by now: every sheet
+    but the last reviewer's, or (complete) every sheet."""
+    admin = _admin()
     review = open_review(need, admin)
     for entry in review.entries:
         formal_check(entry, admin, True, None)
@@ -102,14 +145,48 @@ def _run_round(need: Challenge) -> None:
                            admin) for email in emails}
     start_scoring(review, admin)
     by_org = {entry.bid.organisation_id: entry for entry in review.entries}
-    for (email, *_rest), scores in zip(REVIEWERS, SCORES):
+    scorers = [*zip([r[0] for r in REVIEWERS], SCORES)]
+    if complete:
+        scorers.append((LAST_REVIEWER, SCORES[1]))
+    bid_keys = [b[0] for b in BIDS]
+    for email, scores in scorers:
         assignment = panel[email]
-        for (org_key, *_bid_rest), values in zip(BIDS, scores):
-            entry = by_org[_organisation(org_key).id]
+        for org_key, values in zip(bid_keys, scores):
+            entry = by_org.get(_organisation(org_key).id)
+            if entry is None:
+                continue
             zh, en = COMMENTS[org_key]
             inputs = {c.id: ScoreInput(str(v), f"{zh}\n{en}" if c.comment_required else "")
                       for c, v in zip(review.criteria, values)}
             save_sheet(assignment, entry, assignment.reviewer, inputs, None, submit=True)
+    return review
+
+
+def _award(need: Challenge, review) -> None:
+    """The rest of the process, as the office and the owner ran it: the best bid proposed,
+    confirmed, publicity over, final, the contract recorded, the first milestone reported
+    and accepted."""
+    admin, owner = _admin(), db.session.get(User, need.created_by_id)
+    best = results(review).ranking[0].key
+    decision = decisions.propose_decision(
+        review, admin, outcome=Outcome.award, winner_entry_ids=[best.id],
+        rationale="该方案发酵滴度与收率承诺最高，放大路线清晰，专家组综合得分第一。",
+        rationale_en="The highest committed titre and yield with a clear scale-up route; "
+                     "first in the panel's overall score.", publicity_days=7)
+    decisions.confirm_decision(decision, owner)
+    # as it happened over the days after the deadline: proposed after two, confirmed the
+    # next day, seven days of publicity that ended before today
+    day = need.deadline + timedelta(days=2)
+    ends = min(day + timedelta(days=8), utcnow() - timedelta(hours=1))
+    decision.proposed_at, decision.confirmed_at = day, day + timedelta(days=1)
+    decision.publicity_starts_at, decision.publicity_ends_at = ends - timedelta(days=7), ends
+    decisions.finalise(decision, admin)
+    first = decisions.record_contract(need, admin)[0]
+    decisions.report_milestone(
+        first, owner, MilestoneStatus.met,
+        "5 m³中试三批次滴度125–131 g/L，第三方检测报告已归档。\n"
+        "Three 5 m³ pilot batches at 125–131 g/L; third-party test reports filed.")
+    decisions.accept_milestone(first, admin)
 
 
 def _reviewers(need: Challenge) -> None:
@@ -152,15 +229,23 @@ def _team_user(org: Organisation, login: str) -> User:
     return user
 
 
-def _bid(need: Challenge, org_key: str, login: str, members: list[str], committed: str,
-         plan: list[tuple[int, str]], budget: Decimal) -> None:
-    org = _organisation(org_key)
-    user = _team_user(org, login)
-    profile = TeamProfile(organisation_id=org.id, chain_ids=[], keywords=["hollow-core fibre"],
-                          summary=f"{org.name_en}: microstructured fibre group.")
-    profile.members = [TeamMember(position=i, name=n, title="PI" if i == 0 else "Co-PI")
-                       for i, n in enumerate(members)]
-    db.session.add(profile)
+def _profile(org: Organisation, members: list[str], keywords: list[str]) -> TeamProfile:
+    profile = db.session.scalar(select(TeamProfile).where(
+        TeamProfile.organisation_id == org.id))
+    if profile is None:
+        profile = TeamProfile(organisation_id=org.id, chain_ids=[], keywords=keywords,
+                              summary=f"{org.name_en}: research group.")
+        profile.members = [TeamMember(position=i, name=n, title="PI" if i == 0 else "Co-PI")
+                           for i, n in enumerate(members)]
+        db.session.add(profile)
+        db.session.flush()
+    return profile
+
+
+def _bid(need: Challenge, spec: BidSpec) -> None:
+    org = _organisation(spec.org_key)
+    user = _team_user(org, spec.login)
+    profile = _profile(org, spec.members, spec.keywords)
     submitted = need.deadline - timedelta(days=2)
     db.session.add(TermsAcceptance(challenge_id=need.id, user_id=user.id,
                                    ip_terms=need.ip_terms, accepted_at=submitted))
@@ -169,24 +254,47 @@ def _bid(need: Challenge, org_key: str, login: str, members: list[str], committe
               draft_saved_at=submitted, created_at=submitted - timedelta(days=10))
     db.session.add(bid)
     db.session.flush()
+    members = [m for m in profile.members if m.name in spec.members] or profile.members
     content = {
         # written as teams write for a blind review: no names of the team or its institution
-        "approach": APPROACHES[org_key],
+        "approach": spec.approach,
         "indicators": [{"indicator_id": ind.id, "name": ind.name, "name_en": ind.name_en or "",
                         "comparator": ind.comparator.value, "target": ind.target_display,
-                        "unit": ind.unit, "committed": committed if i == 0 else
-                        ind.target_display, "verification": "Cut-back, third-party lab"}
+                        "unit": ind.unit, "committed": spec.committed if i == 0 else
+                        ind.target_display, "verification": spec.verification}
                        for i, ind in enumerate(need.indicators)],
         "milestones": [{"name": f"Milestone {n + 1}", "month": month,
-                        "deliverable": "Fibre samples and test report", "share": share}
-                       for n, (month, share) in enumerate(plan)],
-        "budget": [{"item": "Draw tower upgrade and preforms", "amount": str(budget)}],
-        "budget_total": str(budget), "budget_justification": "",
-        "members": [m.snapshot() for m in profile.members], "attachments": [],
+                        "deliverable": spec.deliverable, "share": share}
+                       for n, (month, share) in enumerate(spec.plan)],
+        "budget": [{"item": spec.budget_item, "amount": spec.budget}],
+        "budget_total": spec.budget, "budget_justification": "",
+        "members": [m.snapshot() for m in members], "attachments": [],
         "declaration": True,
     }
-    db.session.flush()
-    content["members"] = [m.snapshot() for m in profile.members]
     db.session.add(BidVersion(bid_id=bid.id, number=1, submitted_at=submitted,
-                              submitted_by_id=user.id, budget_total_wan=budget,
+                              submitted_by_id=user.id, budget_total_wan=Decimal(spec.budget),
                               content=content))
+
+
+AWARD_BIDS = [
+    BidSpec("lihu-tech", "solver@demo.example", ["李娜 / Li Na", "陈刚 / Chen Gang"],
+            "以大肠杆菌BL21(DE3)为底盘，敲除lacZ与wcaJ，强化GDP-岩藻糖从头合成途径并引入"
+            "高活性α-1,2-岩藻糖基转移酶；采用甘油限制性补料分批发酵，第8个月完成5 m³中试。",
+            "125", [(8, "40"), (20, "60")], "2600", "中试批次报告与检测报告",
+            "菌种构建与中试发酵", "第三方检测（HPLC）", ["合成生物学", "发酵"]),
+    BidSpec("straits-iam", "team-straits@demo.example", ["Dr. Tan Wei Ming", "Dr. Priya Raman"],
+            "We propose a Corynebacterium glutamicum chassis with a salvage pathway fed by "
+            "fucose from seaweed hydrolysate, a tuned lactose permease and in-situ "
+            "crystallisation; scale-up at a partner's 50 m³ plant in month 18.",
+            "132", [(6, "30"), (14, "30"), (22, "40")], "2900", "Pilot batch and assay report",
+            "Strain engineering, pilot fermentation", "HPLC by an accredited laboratory",
+            ["synthetic biology", "fermentation"]),
+    BidSpec("northbridge-uni", "team-northbridge@demo.example",
+            ["Prof. Helen Carter", "Dr. James Okafor"],
+            "We propose Saccharomyces cerevisiae expressing a plant-derived fucosyltransferase "
+            "with a lactose transporter, avoiding endotoxin downstream; continuous fermentation "
+            "with cell recycle from month 12.",
+            "121", [(12, "50"), (24, "50")], "2950", "Fermentation report",
+            "Strain engineering and continuous fermentation", "HPLC, independent lab",
+            ["yeast", "fermentation"]),
+]
