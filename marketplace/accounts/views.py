@@ -1,8 +1,6 @@
 """Register, log in, log out, reset a forgotten password."""
 from __future__ import annotations
 
-import os
-
 from flask import (Blueprint, abort, flash, g, make_response, redirect, render_template,
                    request, url_for)
 from flask_babel import get_locale
@@ -160,17 +158,7 @@ def change_password():
 
 
 # Asking for reset links is limited per client address (scanning for accounts) and per email
-# address (filling somebody's mailbox); settings like core.limits' RATE_LIMIT_*.
-RESET_LIMITS = {"RATE_LIMIT_PASSWORD_RESET": "10 per hour",
-                "RATE_LIMIT_PASSWORD_RESET_EMAIL": "3 per hour"}
-
-
-@bp.record_once
-def _reset_limit_defaults(state) -> None:
-    for name, value in RESET_LIMITS.items():
-        state.app.config.setdefault(name, os.environ.get(name, value))
-
-
+# address (filling somebody's mailbox): core.limits' RATE_LIMIT_PASSWORD_RESET(_EMAIL).
 def _reset_email_key() -> str:
     return "password-reset:" + normalise_email(request.form.get("email", ""))
 

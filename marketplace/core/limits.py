@@ -1,5 +1,5 @@
 """Coarse per-address limits on the forms anyone can fill in many times: registration,
-questions, objections and uploads (Flask-Limiter). Login has its own database-backed
+questions, objections, uploads and password-reset requests (Flask-Limiter). Login has its own database-backed
 throttle (accounts.operations).
 
 Storage is the process's memory by default (one machine, `make run`); set
@@ -22,6 +22,9 @@ DEFAULT_LIMITS = {
     "RATE_LIMIT_QUESTION": "30 per hour",
     "RATE_LIMIT_OBJECTION": "10 per hour",
     "RATE_LIMIT_UPLOAD": "60 per hour",
+    # reset links: per client address, and per email address asked for
+    "RATE_LIMIT_PASSWORD_RESET": "10 per hour",
+    "RATE_LIMIT_PASSWORD_RESET_EMAIL": "3 per hour",
 }
 
 
