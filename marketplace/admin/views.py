@@ -91,7 +91,10 @@ def verify_organisation(org_id: int):
     org = db.session.get(Organisation, org_id) or abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
-    set_verified(org, not org.verified, current_user)
+    # the form says which state it wants: a double click verifies once, never twice over
+    wanted = request.form.get("verified", "1" if not org.verified else "0") == "1"
+    if wanted != org.verified:
+        set_verified(org, wanted, current_user)
     flash(_("Organisation verified.") if org.verified else _("Verification removed."), "success")
     return redirect(url_for("admin.organisations"))
 

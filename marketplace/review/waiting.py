@@ -8,6 +8,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from marketplace.accounts.models import Organisation, User
 from marketplace.audit.models import AuditEntry
 from marketplace.challenges.models import Challenge, NeedStatus
 from marketplace.challenges.queries import screening_queue
@@ -27,7 +28,7 @@ WAITING_ON_LABELS = {OFFICE: _l("Program office"), OWNER: _l("Need owner"),
 class Waiting:
     on: str                 # OFFICE, OWNER or REVIEWER
     what: object            # a lazy string: the step
-    need: Challenge
+    need: Challenge | None  # None: a step about an organisation, not a need
     since: datetime | None
     who: object = ""        # who must act: a name, or an organisation (shown in the
                             # reader's language)
@@ -144,10 +145,21 @@ def everything_waiting() -> list[Waiting]:
     latest = _latest_decisions()
     rows = (_needs_waiting() + _reviews_to_open() + _decisions_waiting(latest)
             + _rounds_to_decide(latest)
-            + _objections_waiting() + _milestones_waiting() + _sheets_waiting())
+            + _objections_waiting() + _milestones_waiting() + _sheets_waiting()
+            + _organisations_to_verify())
     order = {OFFICE: 0, OWNER: 1, REVIEWER: 2}
     return sorted(rows, key=lambda w: (order[w.on], w.since is None,
                                        w.since.timestamp() if w.since else 0))
+
+
+def _organisations_to_verify() -> list[Waiting]:
+    """Organisations that registered and are not verified yet (their members have an
+    account): the office checks them."""
+    orgs = db.session.scalars(select(Organisation).where(
+        Organisation.verified.is_(False),
+        Organisation.id.in_(select(User.organisation_id))).order_by(Organisation.created_at))
+    return [Waiting(OFFICE, _l("Verify the organisation"), None, org.created_at, org,
+                    "admin.organisations") for org in orgs]
 
 
 def decisions_for_owner(organisation_id: int) -> list[Decision]:

@@ -331,3 +331,23 @@ def test_an_unanswered_decision_is_reminded_once_per_proposal(app, client, auth,
         assert again.id != decision_id
         assert events.remind_decisions(utcnow() + timedelta(days=4)) == 1
         db.session.commit()
+
+
+def test_an_organisation_to_verify_waits_on_the_office_and_a_double_click_verifies_once(
+        app, client, auth, people):
+    from marketplace.accounts.models import Organisation
+    from marketplace.audit.models import AuditEntry
+    auth.login("admin@example.com")
+    office = client.get("/admin/waiting").get_data(as_text=True).split(
+        'data-waiting-on="office"')[1].split("</section>")[0]
+    assert "Verify the organisation" in office and "苏州氮化镓科技有限公司" in office
+    url = f"/admin/organisations/{people.owner_org_id}/verify"
+    for _click in range(2):
+        assert client.post(url, data={"verified": "1"}).status_code == 302
+    with app.app_context():
+        assert db.session.get(Organisation, people.owner_org_id).verified is True
+        assert db.session.scalars(select(AuditEntry.action).where(
+            AuditEntry.action.like("organisation.%"))).all() == ["organisation.verify"]
+    office = client.get("/admin/waiting").get_data(as_text=True).split(
+        'data-waiting-on="office"')[1].split("</section>")[0]
+    assert "苏州氮化镓科技有限公司" not in office
