@@ -55,14 +55,14 @@ _EXTENSION_MODULES = ("accounts.sessions", "search.sync", "notifications.mail", 
 _BLUEPRINT_MODULES = (
     "site.views", "accounts.views", "challenges.views", "admin.views", "search.views",
     "taxonomy.views", "matching.views", "bids.views", "qa.views", "notifications.views",
-    "review.views", "audit.views",
+    "review.views", "audit.views", "api.views", "api.token_views",
 )
 _CLI_GROUPS = (
     ("site.cli", "setup_command"), ("site.cli", "migrations_cli"), ("site.cli", "worker_command"),
     ("accounts.cli", "users_cli"),
     ("challenges.cli", "challenges_cli"), ("search.cli", "search_cli"),
     ("taxonomy.cli", "taxonomy_cli"), ("notifications.cli", "notifications_cli"),
-    ("audit.cli", "audit_cli"), ("review.cli", "review_cli"),
+    ("audit.cli", "audit_cli"), ("review.cli", "review_cli"), ("ocds.cli", "ocds_cli"),
 )
 # the commands that create the schema, or work without one
 _CLI_WITHOUT_SCHEMA = ("setup_command", "migrations_cli")

@@ -101,4 +101,14 @@ def build_config(data_dir: Path) -> dict:
         # how many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host;
         # 0 (no proxy) ignores those headers, so nobody can claim another address
         "TRUSTED_PROXIES": os.environ.get("TRUSTED_PROXIES", "0"),
+        # OCDS publication (marketplace/ocds, README "Open Contracting (OCDS)"): ocid = prefix +
+        # the need's reference. The prefix is "ocds-" plus the 6 characters the OCDS helpdesk
+        # registers for the publisher; the default is a placeholder until it is registered.
+        "OCID_PREFIX": os.environ.get("OCID_PREFIX", "ocds-XXXXXX-"),
+        # the procuringEntity's name; empty: the organisation of the admin who published
+        "OCDS_PROGRAM_OFFICE": os.environ.get("OCDS_PROGRAM_OFFICE", ""),
+        # name every team that bid once the decision is final (default: winners only)
+        "OCDS_NAME_ALL_TENDERERS": os.environ.get("OCDS_NAME_ALL_TENDERERS", "0") == "1",
+        "OCDS_LICENSE": os.environ.get("OCDS_LICENSE", ""),
+        "OCDS_PUBLICATION_POLICY": os.environ.get("OCDS_PUBLICATION_POLICY", ""),
     }

@@ -17,3 +17,4 @@ from marketplace.review.models import (Assignment, ConflictDeclaration, Criterio
 from marketplace.review.award_models import (Decision, DecisionWinner,  # noqa: F401
                                              Objection, ObjectionFile, ProjectMilestone)
 from marketplace.audit.models import AuditEntry, AuditHead  # noqa: F401
+from marketplace.api.models import ApiToken  # noqa: F401
