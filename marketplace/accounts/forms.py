@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import AnyOf, Email, EqualTo, InputRequired, Length, ValidationError
 
+from marketplace.core.forms import VALID_EMAIL
 from marketplace.core.timefmt import is_valid_zone, zone_names
 
 from .countries import choices as country_choices
@@ -17,7 +18,6 @@ from .countries import codes as country_codes
 from .models import OrgType
 from .operations import find_user_by_email, password_weakness
 
-VALID_EMAIL = _l("Enter a valid email address, e.g. name@example.com.")
 
 ORG_TYPE_LABELS = {
     OrgType.enterprise: _l("Enterprise"),

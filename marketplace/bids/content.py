@@ -11,7 +11,8 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from marketplace.challenges.models import Challenge, Comparator, Indicator
-from marketplace.core.quantities import QuantityError, format_quantity, parse_quantity
+from marketplace.core.quantities import (QuantityError, decimal_comma_problem, format_quantity,
+                                         parse_quantity)
 from marketplace.core.types import plain_number
 
 MAX_DRAFT_CHARS = 300_000
@@ -41,8 +42,11 @@ def as_multidict(pairs: list) -> MultiDict:
 
 
 def _decimal(text: str | None, units: tuple[str, ...] = ()) -> Decimal | None:
-    """A plain number; the field's own unit typed behind it is allowed (40%, 50万, 6个月)."""
-    text = (text or "").strip().replace(",", "")
+    """A plain number; the field's own unit typed behind it is allowed (40%, 50万, 6个月);
+    None for a decimal comma (1,5), which is never guessed."""
+    if decimal_comma_problem(text) is not None:
+        return None
+    text = (text or "").strip().replace(",", "").replace("，", "")
     for unit in units:
         if text.lower().endswith(unit):
             text = text[:-len(unit)].strip()
@@ -217,7 +221,8 @@ def _milestones(raw: MultiDict, need: Challenge, check: Checker) -> list[dict]:
             check.add(f"{key}-month", _l("Enter a month from 1 to %(n)s.", n=limit))
         share = _decimal(row["share"], SHARE_UNITS)
         if share is None or not Decimal(0) < share <= HUNDRED:
-            check.add(f"{key}-share", _l("Enter a share above 0 and at most 100."))
+            check.add(f"{key}-share", decimal_comma_problem(row["share"])
+                      or _l("Enter a share above 0 and at most 100."))
         else:
             total += share
         rows.append({**row, "month": month, "share": str(share) if share is not None else ""})
@@ -242,7 +247,7 @@ def _budget(raw: MultiDict, check: Checker) -> tuple[list[dict], Decimal]:
         if not row["item"]:
             check.add(f"budget-{i}-item", _l("Name the budget item."))
         if amount is None or amount < 0 or amount.as_tuple().exponent < -2:
-            check.add(f"budget-{i}-amount", _l(
+            check.add(f"budget-{i}-amount", decimal_comma_problem(row["amount"]) or _l(
                 "Enter the amount in 10,000 CNY (万元): zero or more, with at most two "
                 "decimals."))
         else:

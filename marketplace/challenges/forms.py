@@ -9,7 +9,7 @@ from wtforms import (BooleanField, DateTimeLocalField, DecimalField, FieldList, 
 from wtforms.validators import (Email, InputRequired, Length, NumberRange, Optional,
                                 ValidationError)
 
-from marketplace.core.forms import TextRequired
+from marketplace.core.forms import VALID_EMAIL, TextRequired
 from marketplace.core.quantities import QuantityError, parse_quantity
 from marketplace.core.timefmt import DateTimeInRange
 
@@ -100,7 +100,7 @@ class NeedForm(FlaskForm):
         validators=_limited("terms_text_en"))
     contact_name = StringField(_l("Contact person"), validators=_limited("contact_name"))
     contact_email = StringField(_l("Contact email"),
-                                validators=[*_limited("contact_email"), Email()])
+                                validators=[*_limited("contact_email"), Email(message=VALID_EMAIL)])
     contact_phone = StringField(_l("Contact phone"), validators=_limited("contact_phone"))
     primary_chain_id = SelectField(_l("Primary industrial chain"), choices=_chain_choices,
                                    default="")

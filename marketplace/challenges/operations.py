@@ -149,6 +149,8 @@ def missing_values(values: dict, has_indicators: bool) -> dict:
         missing["indicators"] = _l("At least one technical indicator is required.")
     if values.get("budget_wan") is None:
         missing["budget_wan"] = _l("The budget is required.")
+    elif values["budget_wan"] <= 0:      # a need is published with its budget committed
+        missing["budget_wan"] = _l("Give the budget committed to this need (more than 0).")
     deadline = values.get("deadline")
     if deadline is None:
         missing["deadline"] = _l("The bid deadline is required.")

@@ -159,7 +159,10 @@ def _problems(form: NeedForm, missing: dict) -> list[tuple[str, str]]:
                                           message=message))
                              for cell in entry.form for message in cell.errors]
             continue
-        problems += [(field.id, message) for message in dict.fromkeys(field.errors)]
+        label = str(field.label.text)      # "Contact email: Enter a valid email address"
+        problems += [(field.id, message if label in str(message) else
+                      _("%(field)s: %(item)s", field=label, item=message))
+                     for message in dict.fromkeys(field.errors)]
     return problems
 
 

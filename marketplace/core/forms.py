@@ -1,8 +1,12 @@
 """Forms every domain uses: a button that POSTs (only the CSRF token)."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.validators import StopValidation
+
+# one wording for the messages many forms share
+VALID_EMAIL = _l("Enter a valid email address, e.g. name@example.com.")
 
 
 class ActionForm(FlaskForm):

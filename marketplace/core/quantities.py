@@ -48,13 +48,22 @@ class QuantityError(ValueError):
 _DECIMAL_COMMA = re.compile(r"\d[,，](?!\d{3}(?:\D|$))")
 
 
+def decimal_comma_problem(text):
+    """Why a number with a decimal comma is refused, or None: "1,5" is 1.5 in much of Europe
+    and 15 with the comma dropped, so it is never guessed."""
+    raw = str(text if text is not None else "").strip()
+    if _DECIMAL_COMMA.search(raw):
+        return _l("“%(value)s”: a comma separates thousands (1,500); write decimals with a "
+                  "point (1.5).", value=raw[:40])
+    return None
+
+
 def parse_quantity(text) -> Decimal:
     """The exact value of a quantity as typed; QuantityError says why when it is none."""
     raw = str(text if text is not None else "").strip()
-    if _DECIMAL_COMMA.search(raw):
-        # "1,5" is 1.5 in much of Europe and 15 with the comma dropped: never guess
-        raise QuantityError(_l("“%(value)s”: a comma separates thousands (1,500); write decimals "
-                               "with a point (1.5).", value=raw[:40]))
+    problem = decimal_comma_problem(raw)
+    if problem is not None:
+        raise QuantityError(problem)
     compact = raw.replace(",", "").replace("，", "").replace("−", "-")
     compact = _SUPERSCRIPT_RUN.sub(lambda m: "^" + m.group(0).translate(_SUPERSCRIPTS), compact)
     compact = re.sub(r"\s+", " ", compact)

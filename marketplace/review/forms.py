@@ -91,7 +91,8 @@ class DecisionForm(FlaskForm):
     rationale_en = TextAreaField(_l("Reasons in English (optional, for English pages)"),
                                  validators=[Optional(), Length(max=8000)])
     publicity_days = IntegerField(_l("Publicity period (days)"), default=DEFAULT_PUBLICITY_DAYS,
-                                  validators=[InputRequired(REQUIRED), NumberRange(1, 60)])
+                                  validators=[InputRequired(REQUIRED), NumberRange(1, 60, message=_l(
+                                      "Enter a publicity period of 1 to 60 days."))])
     # asked only when the winners chosen are not the best-ranked bids
     order_confirmed = BooleanField(_l("I choose bids that are not the best ranked; the reasons "
                                       "above say why."))
@@ -104,7 +105,8 @@ class OwnerAnswerForm(FlaskForm):
 
 class ObjectionForm(FlaskForm):
     reason = TextAreaField(_l("Reasons for your objection"),
-                           validators=[InputRequired(REQUIRED), Length(min=10, max=8000)])
+                           validators=[InputRequired(REQUIRED), Length(min=10, max=8000, message=_l(
+                               "Write your reasons in 10 to 8,000 characters."))])
     files = MultipleFileField(_l("Supporting files (optional)"))
 
 

@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 from marketplace.challenges.models import PUBLIC_STATES, Challenge
+from marketplace.taxonomy.queries import STRONG_CHAIN_SCORE
 
 from . import engine
 
@@ -52,9 +53,6 @@ def _timestamp(moment, default: int) -> int:
 def is_searchable(need: Challenge | None) -> bool:
     """Only published needs and their later stages are searchable; drafts never are."""
     return need is not None and need.status in PUBLIC_STATES
-
-
-STRONG_CHAIN_SCORE = 0.2
 
 
 def strong_chains(primary: str | None, ranked: list[tuple[str, float]]) -> list[str]:

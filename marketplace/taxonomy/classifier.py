@@ -172,10 +172,11 @@ class Classifier:
             for name in (chain.name_zh, chain.name_en):
                 weights[_key(name)][chain.id] = NAME_WEIGHT
         total = max(len(chains), 1)
+        # an English key of one letter ("M²" read as "m") would match every "50 m³" and "m"
         self.weights = {
             key: {chain_id: w * math.log(1 + total / len(owners)) * self._length_factor(key)
                   for chain_id, w in owners.items()}
-            for key, owners in weights.items() if key[1]}
+            for key, owners in weights.items() if len(key[1]) > 1 or key[0]}
         vocabulary = self._profiles(chains)
         known = [example for example in examples or () if example.chain_id in vocabulary]
         self.examples = Examples(vocabulary, known) if known else None

@@ -15,6 +15,9 @@ from marketplace.extensions import db
 from .classifier import ChainTerms, Classifier, default_examples
 from .models import Chain, Cluster, NeedChain, SynonymSet, TaxonomyVersion
 
+# a suggestion with at least this share of the evidence is one of the need's chains (search
+# facets, the need page); weaker ones are left out
+STRONG_CHAIN_SCORE = 0.2
 _cache: dict[str, object] = {}
 _lock = threading.Lock()
 

@@ -20,8 +20,8 @@ from .forms import SynonymsForm, TaxonomyImportForm
 from .models import Chain, SynonymSet, TaxonomyVersion
 from .operations import (TaxonomyInvalid, chains_removed_by, export_document, import_taxonomy,
                          needs_to_classify, save_synonyms)
-from .queries import (ChainFigures, active_version, chain_choices, clusters_with_chains,
-                      industry_map_figures, need_chains)
+from .queries import (STRONG_CHAIN_SCORE, ChainFigures, active_version, chain_choices,
+                      clusters_with_chains, industry_map_figures, need_chains)
 
 bp = Blueprint("taxonomy", __name__)
 WEB_IMPORT_MAX_NEEDS = 15_000
@@ -157,4 +157,5 @@ def chain_label(chain_id: str | None) -> str:
 
 @bp.app_context_processor
 def _taxonomy_helpers() -> dict:
-    return {"industry_map": industry_map, "need_chains": need_chains, "chain_label": chain_label}
+    return {"industry_map": industry_map, "need_chains": need_chains, "chain_label": chain_label,
+            "strong_chain_score": STRONG_CHAIN_SCORE}

@@ -31,7 +31,10 @@
   function sum(selector) {
     var total = 0;
     document.querySelectorAll(selector).forEach(function (input) {
-      var value = parseFloat((input.value || "").replace(/,/g, ""));
+      var text = (input.value || "").trim();
+      // a decimal comma (1,5) is never read as 15: the server refuses it too
+      if (/\d[,，](?!\d{3}(\D|$))/.test(text)) { return; }
+      var value = parseFloat(text.replace(/[,，]/g, ""));
       if (!isNaN(value)) { total += value; }
     });
     return Math.round(total * 100) / 100;

@@ -92,6 +92,25 @@ def test_units_typed_behind_shares_amounts_and_months_are_understood(app, client
     assert version.content["budget_total"] == "11000.50"
 
 
+def test_a_decimal_comma_in_a_share_or_an_amount_is_refused_not_read_as_fifteen(
+        app, client, auth):
+    """"1,5" was read as 15 %: the share added up and the bid paid out ten times more."""
+    a = arena(app)
+    bid_id = start(app, a)
+    auth.login("solver@example.com")
+    data = bid_form(a, action="submit", **{"milestones-0-share": "1,5",
+                                           "milestones-1-share": "85",
+                                           "budget-0-amount": "8000,5"})
+    response = client.post(f"/bids/{bid_id}/edit", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and not _bid(app, bid_id).versions
+    assert page.count("a comma separates thousands") >= 2
+    assert "add up to 86.5%" not in page, page[page.find("86.5") - 300:page.find("86.5") + 50]
+    # a thousands separator stays one
+    data = bid_form(a, action="submit", **{"budget-0-amount": "8,000"})
+    assert client.post(f"/bids/{bid_id}/edit", data=data).status_code == 302
+
+
 def test_submit_edit_and_resubmit_until_the_deadline(app, client, auth):
     a = arena(app)
     bid_id = start(app, a)

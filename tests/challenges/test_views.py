@@ -382,6 +382,17 @@ def test_a_refused_file_keeps_the_typed_changes_and_does_not_submit(client, auth
     assert "The file was not attached" in page and "Your other changes were saved." in page
 
 
+def test_a_need_with_no_budget_committed_cannot_be_submitted(client, auth, people, app):
+    """A budget of 0 万元 was submitted and published ("CNY 0" on the need page)."""
+    auth.login("owner@example.com")
+    response = client.post("/needs/new", data={**FORM, "budget_wan": "0", "action": "submit"},
+                           follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "saved but not submitted" in page and "more than 0" in page
+    with app.app_context():
+        assert db.session.scalar(select(Challenge)).status == NeedStatus.draft
+
+
 def test_missing_items_are_listed_once(client, auth, people, app):
     auth.login("owner@example.com")
     response = client.post("/needs/new", data={"title_zh": "只写了标题", "action": "submit"},
@@ -683,3 +694,11 @@ def test_blank_reasons_questions_and_answers_are_refused_with_a_message(client, 
     with app.app_context():
         assert db.session.get(Challenge, submitted).status == NeedStatus.submitted
         assert db.session.scalar(select(func.count(Question.id))) == 0
+
+
+def test_each_summary_line_names_its_field_when_the_message_does_not(client, auth, people):
+    auth.login("owner@example.com")
+    page = client.post("/needs/new", data={**FORM, "contact_email": "not-an-address",
+                                           "action": "save"}).get_data(as_text=True)
+    notice = page.split('<div class="notice" role="alert">')[1].split("</div>")[0]
+    assert "Contact email: Enter a valid email address, e.g. name@example.com." in notice

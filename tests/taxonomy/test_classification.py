@@ -203,3 +203,22 @@ def test_examples_carry_the_words_around_the_terms_and_only_for_known_chains():
     strangers = [Example("no-such-chain", title, text)] * 50
     assert [s.chain_id for s in Classifier(chains, strangers).classify(title, text)] == \
         [s.chain_id for s in plain.classify(title, text)]
+
+
+def test_the_need_page_lists_only_chains_with_a_fair_share_of_the_evidence(client, people,
+                                                                           taxonomy, app):
+    """A fermentation need was tagged "lasers" (5 %) and "key automotive components" (3 %)."""
+    from marketplace.taxonomy.queries import STRONG_CHAIN_SCORE
+    with app.app_context():
+        need = publish(people, title_zh="微生物发酵法高效合成2'-岩藻糖基乳糖",
+                       title_en="High-titre microbial production of 2'-fucosyllactose",
+                       description_zh="工程菌株发酵，滴度≥120 g/L，50 m³规模。",
+                       description_en="Engineered strain, fermentation in a 50 m³ fermenter.")
+        ranked = [(row.chain.name("en"), row.score) for row in need_chains(need.id)[:3]]
+        need_id = need.id
+    assert ranked[0][1] >= STRONG_CHAIN_SCORE and any(s < STRONG_CHAIN_SCORE for _n, s in ranked)
+    client.set_cookie("lang", "en")
+    page = client.get(f"/needs/{need_id}").get_data(as_text=True)
+    listed = page.split('class="suggestions"')[1].split("</ol>")[0]
+    assert ranked[0][0] in listed
+    assert all((name in listed) == (score >= STRONG_CHAIN_SCORE) for name, score in ranked[1:])
