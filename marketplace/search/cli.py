@@ -1,4 +1,7 @@
-"""`flask --app wsgi search query|rebuild|verify|sync`."""
+"""`flask --app wsgi search query|rebuild|verify|sync`.
+
+verify and sync speak for the node they run on: this data dir's index against the database,
+and this index's position in the change log (its cursor)."""
 from __future__ import annotations
 
 import json
@@ -12,7 +15,7 @@ from sqlalchemy import select
 from marketplace.challenges.models import Challenge
 from marketplace.extensions import db
 
-from . import engine, service, sync
+from . import changelog, engine, service, sync
 
 
 @click.group("search")
@@ -39,8 +42,8 @@ def _print_failures(failures: dict[int, str]) -> None:
         return
     refs = dict(db.session.execute(select(Challenge.id, Challenge.ref).where(
         Challenge.id.in_(list(failures)))).all())
-    click.echo(f"{len(failures)} needs cannot be indexed (the outbox keeps them and tries "
-               "again; `search verify` lists them):", err=True)
+    click.echo(f"{len(failures)} needs cannot be indexed (this index tries them again on "
+               "every apply; `search verify` lists them):", err=True)
     for need_id, reason in sorted(failures.items()):
         click.echo(f"  {sync.need_label(need_id, refs.get(need_id))}: {reason}", err=True)
 
@@ -83,6 +86,18 @@ def rebuild_command() -> None:
         sys.exit(1)
 
 
+def _position(index_dir: str) -> None:
+    """This node's place in the change log (its index's cursor) and what still waits."""
+    cursor = changelog.node_cursor(index_dir)
+    waiting = changelog.waiting_rows(db.session, cursor)
+    db.session.rollback()
+    holes = cursor.hole_ids()
+    click.echo(f"This node's index ({index_dir}) has applied the change log through "
+               f"#{cursor.through}; {waiting} changes wait"
+               + (f"; {holes} earlier ids are watched for late commits" if holes else "")
+               + ".")
+
+
 def _show(kind: str, labels: list[str]) -> None:
     if labels:
         click.echo(f"{kind}: {len(labels)}: {', '.join(labels[:20])}"
@@ -99,6 +114,7 @@ def verify_command() -> None:
     try:
         drift = sync.verify(current_app)
         total = engine.doc_count(index_dir)
+        _position(index_dir)
     except engine.IndexUnavailable as exc:
         _unavailable(exc)
     _show("missing", drift.missing)
@@ -114,11 +130,11 @@ def verify_command() -> None:
                    "`flask --app wsgi search rebuild` (`setup` does it too).", err=True)
     elif drift.missing or drift.extra or drift.stale:
         if drift.queued:
-            click.echo("Drift found: the changes are waiting in the outbox; "
-                       "run `flask --app wsgi search sync`.", err=True)
+            click.echo("Drift found: the changes are waiting in the change log for this "
+                       "node's index; run `flask --app wsgi search sync`.", err=True)
         else:
-            click.echo("Drift found (a change that bypassed the outbox, e.g. a direct database "
-                       "edit): run `flask --app wsgi search rebuild`.", err=True)
+            click.echo("Drift found (a change that bypassed the change log, e.g. a direct "
+                       "database edit): run `flask --app wsgi search rebuild`.", err=True)
     if drift.failed:
         click.echo("Some needs cannot be indexed: correct their data (saving a need indexes "
                    "it again).", err=True)
@@ -128,14 +144,19 @@ def verify_command() -> None:
 @search_cli.command("sync")
 @with_appcontext
 def sync_command() -> None:
-    """Apply the outbox: changes committed to the database but not yet in the index (exit 1
-    if some need cannot be indexed; the others are applied)."""
+    """Apply the change log to this node's index: changes committed to the database (on any
+    node) but not yet in it. An index that missed changes already pruned from the log is
+    rebuilt. Exit 1 if some need cannot be indexed (the others are applied)."""
     failures: dict[int, str] = {}
     try:
-        written = sync.apply_pending(current_app, timeout=30, failures=failures)
+        written, rebuilt = sync.catch_up(current_app, timeout=30, failures=failures)
+        if rebuilt is not None:
+            click.echo("This node's index had missed changes already pruned from the change "
+                       f"log: rebuilt it ({rebuilt} needs).")
+        click.echo(f"Applied {written} pending needs.")
+        _position(current_app.config["INDEX_DIR"])
     except engine.IndexUnavailable as exc:
         _unavailable(exc)
-    click.echo(f"Applied {written} pending needs.")
     if failures:
         _print_failures(failures)
         sys.exit(1)
@@ -171,6 +192,6 @@ def prepare_search() -> None:
     if not current:
         click.echo(f"Search index: indexed {sync.rebuild(current_app, failures)} needs.")
     else:
-        sync.apply_pending(current_app, timeout=30, failures=failures)
+        sync.catch_up(current_app, timeout=30, failures=failures)
         click.echo(f"Search index is up to date ({public} needs).")
     _print_failures(failures)

@@ -3,7 +3,9 @@
 Together with `index_view.py` (reading postings and columns into arrays) this is the only
 code that knows Whoosh 2.7.4, so the engine can be replaced in one place. The index lives in
 INDEX_DIR/current, a symlink to a generation directory; `rebuild` fills a fresh generation and
-swaps the link atomically.
+swaps the link atomically. Each generation also holds the index's sync state (SYNC_STATE.json:
+how far it has applied the search change log, see `changelog.py`), written after the Whoosh
+commit it describes, so it is never ahead of the documents.
 
 Text fields hold terms computed by `analysis.py` (the same functions analyse queries), given
 to Whoosh already split: Chinese character grams (`tg`, `bg`), English words (`tw`, `bw`),
@@ -12,6 +14,8 @@ with their frequencies; `index_view` and `ranking` do the matching and BM25 scor
 """
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
 import threading
@@ -291,17 +295,69 @@ def clear(index_dir: str) -> None:
     shutil.rmtree(Path(index_dir) / old, ignore_errors=True)
 
 
+# -- the sync state kept with each generation --------------------------------------------------
+STATE_FILE = "SYNC_STATE.json"
+
+
+def generation_dir(index_dir: str) -> Path:
+    """The live generation's directory (the index must exist)."""
+    with reading(index_dir):
+        return Path(index_dir) / os.readlink(_current(index_dir))
+
+
+def read_state(generation: Path) -> dict:
+    """The sync state stored in a generation ({} if it has none: a new or older index)."""
+    try:
+        return json.loads((generation / STATE_FILE).read_text())["state"]
+    except FileNotFoundError:
+        return {}
+    except (ValueError, KeyError, TypeError):     # a torn or foreign file: start from nothing
+        return {}
+
+
+def write_state(generation: Path, state: dict, toc_generation: int) -> bool:
+    """Store `state` as the sync state of the index as committed in Whoosh TOC generation
+    `toc_generation`, atomically (a temporary file renamed over the old one). Whoosh
+    releases its writer lock when it commits, so two processes may write states one after
+    the other in either order: a state older than the stored one is dropped. Returns whether
+    it was stored."""
+    path = generation / STATE_FILE
+    with open(generation / f"{STATE_FILE}.lock", "a") as guard:
+        fcntl.lockf(guard, fcntl.LOCK_EX)
+        try:
+            stored = json.loads(path.read_text()).get("toc", -1)
+        except (FileNotFoundError, ValueError, AttributeError):
+            stored = -1
+        if toc_generation < stored:
+            return False
+        temporary = generation / f".{STATE_FILE}-{uuid.uuid4().hex}"
+        with open(temporary, "w") as handle:
+            json.dump({"toc": toc_generation, "state": state}, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    return True
+
+
 # -- writing ---------------------------------------------------------------------------------
 class IndexWriter:
     """Adds and replaces documents. Existing documents are found with one searcher for the
     writer's life (Whoosh's update_document opens a reader over every segment per call:
     most of the time of indexing a large import)."""
 
-    def __init__(self, writer, fieldnames=None):
+    def __init__(self, writer, fieldnames=None, generation: Path | None = None):
         self._writer = writer
         self._fields = set(fieldnames) if fieldnames is not None else None
         self._searcher = None
         self._written: set[str] = set()
+        self.changed = False
+        self.generation = generation
+        # set by the caller: stored as the generation's sync state once the commit is done
+        self.state: dict | None = None
+
+    def read_state(self) -> dict:
+        """The sync state of the generation this writer writes (read under its lock)."""
+        return read_state(self.generation) if self.generation is not None else {}
 
     def _existing(self, doc_id: str) -> int | None:
         if self._searcher is None:
@@ -324,6 +380,7 @@ class IndexWriter:
         if self._fields is not None and not self._fields.issuperset(document):
             document = {k: v for k, v in document.items() if k in self._fields}
         doc_id = str(document.get("id"))
+        self.changed = True
         try:
             self._remove(doc_id)
             self._writer.add_document(**_for_whoosh(document))
@@ -332,6 +389,7 @@ class IndexWriter:
         self._written.add(doc_id)
 
     def delete(self, doc_id: str) -> None:
+        self.changed = True
         self._remove(doc_id)
         self._written.discard(doc_id)
 
@@ -351,12 +409,14 @@ BULK_MEMORY_MB = 1024
 @contextmanager
 def writer(index_dir: str, timeout: float = WRITER_TIMEOUT, memory_mb: int = 128):
     """A writer on the live index; raises LockError if another process holds it longer than
-    `timeout` seconds. Commits on success, cancels on error. `memory_mb`: how much the
+    `timeout` seconds. Commits on success, cancels on error; after the commit, stores the
+    writer's `state` (if set) as the generation's sync state. `memory_mb`: how much the
     writer keeps in memory before it sorts postings through temporary files (a large import
     gives more)."""
     ix = open_index(index_dir)
+    generation = Path(ix.storage.folder)
     raw = ix.writer(timeout=timeout, codec=_codec(), limitmb=memory_mb)
-    wrapped = IndexWriter(raw, ix.schema.names())
+    wrapped = IndexWriter(raw, ix.schema.names(), generation)
     try:
         yield wrapped
     except BaseException:
@@ -364,14 +424,22 @@ def writer(index_dir: str, timeout: float = WRITER_TIMEOUT, memory_mb: int = 128
         raw.cancel()
         raise
     wrapped.close()
-    raw.commit()
+    if wrapped.changed:
+        raw.commit()
+        toc_generation = raw.generation
+    else:              # nothing written: no new table of contents for every searcher to reopen
+        raw.cancel()
+        toc_generation = raw.generation - 1
+    if wrapped.state is not None:
+        write_state(generation, wrapped.state, toc_generation)
 
 
 def rebuild(index_dir: str, documents, procs: int = 1,
-            rejected: list[DocumentRejected] | None = None) -> int:
+            rejected: list[DocumentRejected] | None = None, state=None) -> int:
     """Index every document into a new generation, then swap it in; returns the count.
     A document that does not fit the schema is left out (and appended to `rejected`); one
-    that fails half way raises DocumentFailed and nothing is swapped in."""
+    that fails half way raises DocumentFailed and nothing is swapped in. `state()`, called once
+    every document is written, gives the new generation's sync state (stored before the swap)."""
     Path(index_dir).mkdir(parents=True, exist_ok=True)
     generation = _new_generation(index_dir)
     ix = index.open_dir(str(generation))
@@ -397,6 +465,8 @@ def rebuild(index_dir: str, documents, procs: int = 1,
         shutil.rmtree(generation, ignore_errors=True)
         raise
     raw.commit()
+    if state is not None:
+        write_state(generation, state(), raw.generation)
     old = os.readlink(_current(index_dir)) if _current(index_dir).is_symlink() else None
     _swap(index_dir, generation)
     if old:

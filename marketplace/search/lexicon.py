@@ -248,7 +248,8 @@ class Lexicon:
                     size = length
                     break
             text = surface[spans[i][0]:spans[i + size - 1][1]]
-            alt = _alternative(text, TYPED)
+            # one Latin letter or digit alone ("1" of alert(1), "x") finds everything
+            alt = _alternative(text, TYPED) if len(text.strip()) > 1 else None
             if alt is not None:
                 more = [_alternative(t, DICTIONARY) for t in
                         self._translations(text, english=True)]

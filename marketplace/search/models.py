@@ -1,4 +1,4 @@
-"""The durable outbox of index changes, written in the same transaction as the need."""
+"""The search change log, written in the same transaction as the need (see changelog.py)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -11,8 +11,10 @@ from marketplace.extensions import db
 
 
 class SearchOutbox(db.Model):
-    """“Need N changed”: the index must be brought in line with the database for N.
+    """“Need N changed”: every index must be brought in line with the database for N.
 
+    Ids increase; each node's index applies the rows above its own cursor, so nothing here
+    says whether a row was applied. Rows are kept a day (changelog.RETENTION_SECONDS).
     No foreign key: a deleted need keeps its row, so its document gets removed.
     """
 
@@ -21,5 +23,3 @@ class SearchOutbox(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     challenge_id: Mapped[int] = mapped_column(Integer, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Set once the index has it; kept a day so `rebuild` can replay changes made during it.
-    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

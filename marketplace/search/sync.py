@@ -1,31 +1,35 @@
 """Keeping the index in step with the database (see STYLE.md, "Search index sync").
 
-after_flush: collect the ids of changed needs and write them to the outbox table, in the same
-transaction as the change. after_commit: apply the outbox to the index. Rollback: forget the
-ids (their outbox rows are rolled back with everything else). Whatever is not applied (a crash
-between commit and index write, or a writer lock held by another process) stays in the outbox
-and is replayed by the next write, at start-up, by a retry thread, or by `search sync`.
+after_flush: collect the ids of changed needs and write them to the change log (the
+`search_outbox` table), in the same transaction as the change. after_commit: apply the log to
+this process's index. Rollback: forget the ids (their log rows are rolled back with everything
+else). Each index applies the log by its own cursor (`changelog.py`), so a change made on one
+node reaches every node's index: the committing process applies it at once, and on every node
+the follower (`follower.py`, a light poll of the log in one process per node) within about a
+second. Whatever is not applied (a crash between commit and index write, a writer lock held by
+another process) stays above the cursor and is applied by the next apply: a later commit, the
+follower, start-up, or `search sync`.
 
-The apply step takes the index writer lock first and only then reads the outbox and the
-needs, so a slower process can never overwrite a newer document with an older one.
+The apply step takes the index writer lock first and only then reads the cursor, the log and
+the needs, so a slower process can never overwrite a newer document with an older one.
 
-One need whose document cannot be indexed never holds up the others: its outbox rows stay
-unapplied (the next apply tries it again), the rest is applied, and `search verify` lists it
+One need whose document cannot be indexed never holds up the others: the cursor keeps it to
+retry (every later apply tries it again), the rest is applied, and `search verify` lists it
 with the reason.
 """
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from flask import current_app, has_app_context
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import delete, event, func, insert, select, update
+from sqlalchemy import event, insert, select
 from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
@@ -34,13 +38,12 @@ from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.taxonomy.models import Chain, NeedChain
 
-from . import documents, engine, index_view
+from . import changelog, documents, engine, follower, index_view
 from .models import SearchOutbox
 
 log = logging.getLogger(__name__)
 PENDING = "search_pending_ids"
 BATCH = 500
-KEEP_APPLIED_SECONDS = 24 * 3600
 RETRY_DELAYS = (1, 3, 10, 30)
 
 
@@ -51,11 +54,16 @@ def init_app(app) -> None:
         event.listen(FlaskSession, "after_commit", _after_commit)
         event.listen(FlaskSession, "after_soft_rollback", _after_rollback)
         app.extensions["search_hooks"] = True
+    # (read here rather than in config.py, which this change did not touch)
+    app.config.setdefault("SEARCH_POLL_SECONDS", 0 if app.testing else float(
+        os.environ.get("SEARCH_POLL_SECONDS", follower.POLL_SECONDS)))
     if not app.testing:
         from .lexicon import segmenter
         segmenter().initialize()   # load jieba's dictionary now, not on the first request
         with app.app_context():
             replay_on_start()
+    if app.config["SEARCH_POLL_SECONDS"]:
+        follower.start(app, poll_once, float(app.config["SEARCH_POLL_SECONDS"]))
 
 
 def _changed_need_ids(session) -> set[int]:
@@ -83,7 +91,7 @@ def _after_commit(session) -> None:
     if not session.info.pop(PENDING, None) or not has_app_context():
         return
     if not current_app.config.get("SEARCH_APPLY_AFTER_COMMIT", True):
-        return            # a bulk import applies its outbox rows itself, in large segments
+        return            # a bulk import applies its log rows itself, in large segments
     apply_soon(current_app._get_current_object())
 
 
@@ -115,16 +123,19 @@ def enqueue_public_needs(session) -> int:
 
 
 def apply_soon(app) -> None:
-    """Apply the outbox now; if another process holds the writer, retry in the background.
+    """Apply the change log now; if another process holds the writer, retry in the background.
     The user's request never sees a LockError."""
     try:
         apply_pending(app)
     except engine.LockError:
         threading.Thread(target=_retry, args=(app,), daemon=True).start()
+    except changelog.CursorBehind as exc:
+        log.warning("search index not updated: %s; the follower or `flask --app wsgi search "
+                    "sync` rebuilds it", exc)
     except engine.IndexUnavailable as exc:
         log.warning("search index not updated: %s; run `flask --app wsgi search rebuild`", exc)
-    except Exception:  # the database change is committed; the outbox keeps the work
-        log.exception("search index update failed; the outbox keeps it for `search sync`")
+    except Exception:  # the database change is committed; the change log keeps the work
+        log.exception("search index update failed; the change log keeps it for `search sync`")
 
 
 def _retry(app) -> None:
@@ -136,6 +147,8 @@ def _retry(app) -> None:
                 return
             except engine.LockError:
                 continue
+            except changelog.CursorBehind:
+                return             # the follower rebuilds it
             except engine.IndexUnavailable as exc:
                 log.warning("search index not updated: %s; run `flask --app wsgi search "
                             "rebuild`", exc)
@@ -201,88 +214,114 @@ def write_needs(session: Session, index_writer, ids: list[int]) -> dict[int, str
 
 def _report(failed: dict[int, str]) -> None:
     for need_id, reason in sorted(failed.items()):
-        log.warning("need %s cannot be indexed (%s); its outbox rows stay for a later try",
+        log.warning("need %s cannot be indexed (%s); every later apply tries it again",
                     need_id, reason)
-
-
-def _write_all(session: Session, index_dir: str, ids: list[int], failed: dict[int, str],
-               timeout: float) -> None:
-    """write_needs in one writer; a need that fails half way is left out and the rest
-    written again."""
-    while True:
-        try:
-            with engine.writer(index_dir, timeout=timeout) as index_writer:
-                failed.update(write_needs(session, index_writer,
-                                          [i for i in ids if i not in failed]))
-            return
-        except engine.DocumentFailed as problem:
-            failed[int(problem.doc_id)] = problem.reason
 
 
 def apply_pending(app, timeout: float = engine.WRITER_TIMEOUT,
                   failures: dict[int, str] | None = None, per_writer: int = BATCH) -> int:
-    """Apply every unapplied outbox row; returns how many needs were written. Needs that
-    cannot be indexed are added to `failures` (id → reason) and logged; their rows stay
-    unapplied, so each later apply tries them again, and they never block the others.
-    Up to `per_writer` rows go into one index commit (one segment: a large import is
-    indexed much faster in a few large segments than in many small ones)."""
+    """Apply every log row this node's index has not applied (by its cursor); returns how
+    many needs were written. Needs that cannot be indexed are added to `failures` (id →
+    reason) and logged; the cursor keeps them, so each later apply tries them again, and they
+    never block the others. Up to `per_writer` rows go into one index commit (one segment: a
+    large import is indexed much faster in a few large segments than in many small ones).
+    Raises changelog.CursorBehind if the index missed rows that were pruned (`catch_up`
+    rebuilds it then)."""
     failed: dict[int, str] = {} if failures is None else failures
-    written, after = 0, 0
+    written = 0
     with Session(db.engine) as session:
         while True:
-            start, collected, ids_written = after, [], 0
             try:
-                memory = 128 if per_writer <= BATCH else engine.BULK_MEMORY_MB
-                with engine.writer(app.config["INDEX_DIR"], timeout=timeout,
-                                   memory_mb=memory) as index_writer:
-                    while len(collected) < per_writer:
-                        rows = session.execute(
-                            select(SearchOutbox.id, SearchOutbox.challenge_id)
-                            .where(SearchOutbox.applied_at.is_(None), SearchOutbox.id > after)
-                            .order_by(SearchOutbox.id).limit(BATCH)).all()
-                        if not rows:
-                            break
-                        ids = sorted({row.challenge_id for row in rows} - failed.keys())
-                        failed.update(write_needs(session, index_writer, ids))
-                        ids_written += sum(1 for need_id in ids if need_id not in failed)
-                        collected += rows
-                        after = rows[-1].id
-                        session.expunge_all()
+                count, more = _apply_in_one_writer(app, session, timeout, failed, per_writer)
             except engine.DocumentFailed as problem:   # the writer was cancelled: again,
                 failed[int(problem.doc_id)] = problem.reason  # without that need
                 session.rollback()
-                after = start
                 continue
-            if not collected:
-                session.rollback()
+            written += count
+            if not more:
                 break
-            now = utcnow()
-            done = [row.id for row in collected if row.challenge_id not in failed]
-            for chunk in range(0, len(done), BATCH):
-                session.execute(update(SearchOutbox).where(
-                    SearchOutbox.id.in_(done[chunk:chunk + BATCH])).values(applied_at=now))
-            session.execute(delete(SearchOutbox).where(
-                SearchOutbox.applied_at < now - timedelta(seconds=KEEP_APPLIED_SECONDS)))
+        if changelog.prune(session):
             session.commit()
-            written += ids_written
-            if len(collected) < per_writer:
-                break
     _report(failed)
     return written
+
+
+def _apply_in_one_writer(app, session: Session, timeout: float, failed: dict[int, str],
+                         per_writer: int) -> tuple[int, bool]:
+    """One index commit: the rows found in the cursor's holes, the needs it retries, and up
+    to `per_writer` rows above it; then the advanced cursor. Returns (needs written, whether
+    more rows may wait)."""
+    index_dir = app.config["INDEX_DIR"]
+    memory = 128 if per_writer <= BATCH else engine.BULK_MEMORY_MB
+    written, collected = 0, 0
+    try:
+        with engine.writer(index_dir, timeout=timeout, memory_mb=memory) as index_writer:
+            cursor = changelog.Cursor.load(index_writer.read_state())
+            changelog.check_not_behind(session, cursor, index_dir)
+            reader = changelog.Reader(session, cursor)
+            seen = cursor.retry | {row.challenge_id for row in reader.hole_rows}
+            extra = set(seen)
+            while True:
+                rows = reader.next_batch(min(BATCH, per_writer - collected))
+                ids = sorted(({row.challenge_id for row in rows} | extra) - failed.keys())
+                extra = set()
+                if ids:
+                    failed.update(write_needs(session, index_writer, ids))
+                    written += sum(1 for need_id in ids if need_id not in failed)
+                seen.update(row.challenge_id for row in rows)
+                collected += len(rows)
+                session.expunge_all()
+                if not rows or collected >= per_writer:
+                    break
+            changelog.check_not_behind(session, cursor, index_dir)   # nothing read was pruned
+            advanced = reader.advanced(retry=seen & failed.keys())
+            if advanced.dump() != cursor.dump():
+                index_writer.state = advanced.dump()
+    finally:
+        session.rollback()
+    return written, collected >= per_writer
+
+
+def catch_up(app, timeout: float = engine.WRITER_TIMEOUT,
+             failures: dict[int, str] | None = None) -> tuple[int, int | None]:
+    """apply_pending, and if this node's index is behind the log's retention window, rebuild
+    it. Returns (needs applied, needs indexed by the rebuild or None)."""
+    try:
+        return apply_pending(app, timeout=timeout, failures=failures), None
+    except changelog.CursorBehind as behind:
+        log.warning("%s: rebuilding it", behind)
+        count = rebuild(app, failures)
+        log.warning("search index in %s rebuilt: %d needs", app.config["INDEX_DIR"], count)
+        return 0, count
+
+
+def poll_once(app) -> int:
+    """The follower's poll: when the log has rows this node's index has not applied (or its
+    cursor waits on holes), apply them. One indexed max(id) when there is nothing to do."""
+    index_dir = app.config["INDEX_DIR"]
+    if not engine.exists(index_dir):
+        return 0                      # `setup` or `search rebuild` builds it
+    cursor = changelog.node_cursor(index_dir)
+    with Session(db.engine) as session:
+        if changelog.newest_id(session) <= cursor.through and not cursor.holes:
+            return 0
+    written, rebuilt = catch_up(app, timeout=0)
+    return written if rebuilt is None else rebuilt
 
 
 BULK_PER_WRITER = 10_000
 
 
 def _index_until(app, finished, every: int) -> None:
-    """In a child process: apply the outbox in large segments while the parent writes."""
+    """In a child process: apply the change log in large segments while the parent writes."""
     db.engine.dispose(close=False)          # never share the parent's connections
     with app.app_context():
         while True:
             last = finished.is_set()
+            through = (changelog.node_cursor(app.config["INDEX_DIR"]).through
+                       if engine.exists(app.config["INDEX_DIR"]) else 0)
             with Session(db.engine) as session:
-                waiting = session.scalar(select(func.count(SearchOutbox.id)).where(
-                    SearchOutbox.applied_at.is_(None)))
+                waiting = changelog.newest_id(session) - through
             if last or waiting >= every:
                 apply_pending(app, timeout=60, per_writer=BULK_PER_WRITER)
             if last:
@@ -293,7 +332,7 @@ def _index_until(app, finished, every: int) -> None:
 @contextmanager
 def indexing_alongside(app, every: int = 2_000):
     """For a bulk write (a large import): one child process is the index writer, applying
-    the outbox in large segments while this process goes on writing to the database (two
+    the change log in large segments while this process goes on writing to the database (two
     cores instead of one). On leaving, it applies the rest and ends."""
     context = multiprocessing.get_context("fork")
     finished = context.Event()
@@ -307,8 +346,10 @@ def indexing_alongside(app, every: int = 2_000):
 
 
 def replay_on_start() -> None:
-    """Start-up: apply what a crashed process left in the outbox. Never blocks start-up,
-    and never creates a missing index (`setup` or `search rebuild` builds a whole one)."""
+    """Start-up: apply what this node's index has not applied (what a crashed process left,
+    what other nodes changed meanwhile). Never blocks start-up, and never creates a missing
+    index (`setup` or `search rebuild` builds a whole one); an index behind the log's
+    retention window is rebuilt by the follower (or `search sync`), not here."""
     index_dir = current_app.config["INDEX_DIR"]
     if not engine.exists(index_dir):
         log.info("no search index yet: `flask --app wsgi setup` or `search rebuild` builds it")
@@ -318,12 +359,15 @@ def replay_on_start() -> None:
         index_view.warm(index_dir)
     except engine.LockError:
         pass  # another worker is replaying it
+    except changelog.CursorBehind as exc:
+        log.warning("search index not replayed: %s; the follower or `flask --app wsgi search "
+                    "sync` rebuilds it", exc)
     except (OperationalError, ProgrammingError):
-        log.info("search outbox not replayed: the schema is not migrated yet")
+        log.info("search change log not replayed: the schema is not migrated yet")
     except engine.IndexUnavailable as exc:   # every search and `search` command says so too
-        log.info("search outbox not replayed: %s; run `flask --app wsgi search rebuild`", exc)
+        log.info("search change log not replayed: %s; run `flask --app wsgi search rebuild`", exc)
     except Exception:
-        log.exception("search outbox replay failed; run `flask --app wsgi search sync`")
+        log.exception("search change log replay failed; run `flask --app wsgi search sync`")
 
 
 def public_need_ids(session: Session) -> list[int]:
@@ -352,28 +396,28 @@ def all_documents(session: Session, batch: int = 500, failures: dict[int, str] |
 
 
 def rebuild(app, failures: dict[int, str] | None = None) -> int:
-    """Index every public need into a new generation and swap it in; then replay what changed
-    meanwhile (outbox rows newer than the start, applied or not). Needs that cannot be
-    indexed are left out and added to `failures`."""
+    """Index every public need into a new generation and swap it in; its cursor is the log's
+    newest id when the rebuild started (with the ids missing below it as holes), so the apply
+    that follows replays what changed meanwhile. Needs that cannot be indexed are left out,
+    added to `failures`, and kept by the cursor to retry."""
     failed: dict[int, str] = {} if failures is None else failures
     index_dir = app.config["INDEX_DIR"]
     with Session(db.engine) as session:
-        since = session.scalar(select(SearchOutbox.id).order_by(SearchOutbox.id.desc())
-                               .limit(1)) or 0
+        cursor, _since = changelog.cursor_for_rebuild(session)
         while True:
             rejected: list[engine.DocumentRejected] = []
+
+            def state() -> dict:
+                failed.update({int(problem.doc_id): problem.reason for problem in rejected})
+                cursor.retry = set(failed)
+                return cursor.dump()
             try:
                 count = engine.rebuild(index_dir, all_documents(session, failures=failed),
-                                       rejected=rejected)
+                                       rejected=rejected, state=state)
                 break
             except engine.DocumentFailed as problem:     # nothing swapped in: again without it
                 failed[int(problem.doc_id)] = problem.reason
                 session.rollback()
-        failed.update({int(problem.doc_id): problem.reason for problem in rejected})
-        later = sorted(set(session.scalars(select(SearchOutbox.challenge_id).where(
-            SearchOutbox.id > since))))
-        if later:
-            _write_all(session, index_dir, later, failed, timeout=30)
     apply_pending(app, timeout=30, failures=failed)
     return count
 
@@ -386,7 +430,7 @@ class Drift:
     extra: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)    # cannot be indexed: label → why
-    queued: bool = True         # every drifted need has an unapplied outbox row
+    queued: bool = True         # every drifted need waits in the log for this node's index
     old_schema: bool = False    # the index was built by an older version: rebuild it
 
     def __bool__(self) -> bool:
@@ -402,13 +446,15 @@ def verify(app) -> Drift:
     """Drift between the database and the index: missing, extra and stale documents, and
     needs that cannot be indexed. Raises engine.IndexUnavailable if the index is missing or
     unreadable."""
-    indexed = engine.stamps(app.config["INDEX_DIR"])
+    index_dir = app.config["INDEX_DIR"]
+    cursor = changelog.node_cursor(index_dir) if engine.exists(index_dir) else None
+    indexed = engine.stamps(index_dir)       # (after the cursor: what it lacks is queued)
     failed: dict[int, str] = {}
     with Session(db.engine) as session:
         expected = {doc["id"]: (doc["stamp"], doc["ref"])
                     for doc in all_documents(session, failures=failed)}
-        queued = {str(i) for i in session.scalars(select(SearchOutbox.challenge_id).where(
-            SearchOutbox.applied_at.is_(None)))}
+        queued = {str(i) for i in changelog.waiting_need_ids(
+            session, cursor or changelog.Cursor())}
         failed_refs = dict(session.execute(select(Challenge.id, Challenge.ref).where(
             Challenge.id.in_(list(failed)))).all()) if failed else {}
     skip = {str(i) for i in failed}

@@ -24,6 +24,16 @@ BATTERY = dict(title_zh=None, title_en="Solid-state lithium battery with sulfide
                               "electrolyte and an energy density above 400 Wh/kg for cars.")
 
 
+def waiting(index_dir: str | None = None) -> int:
+    """How many needs the index (this app's, by default) has still to apply from the change
+    log: rows above its cursor, and needs it retries."""
+    from flask import current_app
+
+    from marketplace.search import changelog
+    cursor = changelog.node_cursor(index_dir or current_app.config["INDEX_DIR"])
+    return len(changelog.waiting_need_ids(db.session, cursor))
+
+
 def load_taxonomy() -> None:
     import_taxonomy(DEFAULT_FILE.read_text(encoding="utf-8"), DEFAULT_FILE.name)
     db.session.commit()

@@ -10,13 +10,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
-
 from marketplace.extensions import db
 from marketplace.search import documents, engine, sync
-from marketplace.search.models import SearchOutbox
 from marketplace.search.service import SearchParams, query_json, search_needs
-from tests.search.helpers import BATTERY, ROBOT, SIC, publish
+from tests.search.helpers import BATTERY, ROBOT, SIC, publish, waiting
 
 POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
 
@@ -26,8 +23,7 @@ def _titles(text: str) -> list[str]:
 
 
 def _unapplied() -> int:
-    return db.session.scalar(select(func.count(SearchOutbox.id)).where(
-        SearchOutbox.applied_at.is_(None)))
+    return waiting()
 
 
 # -- values that do not fit the index's fields (finding 1) ----------------------------------

@@ -240,3 +240,10 @@ def test_a_list_number_goes_straight_to_its_need_when_the_reader_may_see_it(
     auth.login("owner@example.com")
     assert client.get("/search?q=SZ-2025-041").headers["Location"].endswith(
         f"/needs/{draft_id}")
+
+
+def test_a_lone_letter_or_digit_finds_nothing_by_itself(ctx, people, taxonomy):
+    """`<script>alert(1)</script>` listed every need with a "1" in it."""
+    publish(people, **SIC)
+    assert _titles("<script>alert(1)</script>") == []
+    assert _titles("1") == [] and _titles("碳化硅 1") == [SIC["title_zh"]]

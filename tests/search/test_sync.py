@@ -6,15 +6,13 @@ import os
 import subprocess
 import sys
 
-from sqlalchemy import func, select
 
 from marketplace import PROJECT_ROOT
 from marketplace.extensions import db
 from marketplace.search import engine
-from marketplace.search.models import SearchOutbox
 from marketplace.search.service import query_json
 from tests import factories
-from tests.search.helpers import SIC
+from tests.search.helpers import SIC, waiting
 
 
 def _found(text: str) -> list[str]:
@@ -46,8 +44,7 @@ def test_rollback_leaves_no_ghosts(ctx, people, taxonomy):
     kept.title_zh = "不应出现的标题"
     db.session.flush()
     db.session.rollback()
-    assert db.session.scalar(select(func.count(SearchOutbox.id)).where(
-        SearchOutbox.applied_at.is_(None))) == 0
+    assert waiting() == 0
     assert _found("幽灵") == [] and _found("不应出现") == []
     assert _found("碳化硅") == [SIC["title_zh"]]
     db.session.commit()                                  # a later commit applies nothing stale
@@ -68,8 +65,7 @@ def test_crash_between_commit_and_index_write_loses_nothing(app, people, taxonom
     _out, err = crashed.communicate(timeout=120)
     assert crashed.returncode == 17, err
     with app.test_request_context():
-        assert db.session.scalar(select(func.count(SearchOutbox.id)).where(
-            SearchOutbox.applied_at.is_(None))) == 1       # committed with the need
+        assert waiting() == 1                              # committed with the need
         assert _found("崩溃") == []
     assert runner.invoke(args=["search", "verify"]).exit_code == 1
     result = runner.invoke(args=["search", "sync"])        # another process replays it
