@@ -10,7 +10,7 @@ from marketplace.demo.loader import DEMO_PASSWORD
 from marketplace.extensions import db
 
 
-def test_setup_demo_loads_a_realistic_data_set_once(runner, app):
+def test_setup_demo_loads_a_realistic_data_set_once(runner, app, client):
     import re
     result = runner.invoke(args=["setup", "--demo"])
     assert result.exit_code == 0, result.output
@@ -63,6 +63,17 @@ def test_setup_demo_loads_a_realistic_data_set_once(runner, app):
             ProjectMilestone.challenge_id == awarded.id)).all()
         assert len(milestones) >= 2 and sum(m.accepted_at is not None for m in milestones) == 1
     assert f"Awarded and contracted: {AWARD_NEED_REF}" in result.output
+    client.post("/account/login", data={"email": "admin@demo.example",
+                                         "password": DEMO_PASSWORD})
+    # its history reads in the page's language (the system's reason was English)
+    client.set_cookie("lang", "zh")
+    history = client.get(f"/needs/{awarded.id}").get_data(as_text=True)
+    assert "公示期满" in history and "publicity ended" not in history
+    # the office cannot accept the project while milestones wait: the button says why
+    client.set_cookie("lang", "en")
+    page = client.get(f"/admin/review/needs/{awarded.id}/decision").get_data(as_text=True)
+    button = page.split("data-accept-project")[1].split(">")[0]
+    assert "disabled" in button and "2 milestones still wait" in page
 
     again = runner.invoke(args=["setup", "--demo"])
     assert again.exit_code == 0, again.output

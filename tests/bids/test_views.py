@@ -346,3 +346,14 @@ def test_commitments_are_shown_as_targets_are(app, client, auth):
     assert committed_text({"committed": "≥ 9×10^-10 A", "unit": "A"}) == "9×10⁻¹⁰"
     assert committed_text({"committed": "700", "unit": "V"}) == "700"
     assert committed_text({"committed": "see annex", "unit": "V"}) == "see annex"
+
+
+def test_a_visitor_on_a_closed_need_is_told_where_the_bids_are(app, client):
+    """The sidebar showed an empty "Bids" heading once bidding had closed."""
+    a = arena(app)
+    page = client.get(f"/needs/{a.need_id}").get_data(as_text=True)
+    assert "data-bids-closed" not in page and "Bids are sealed" in page
+    close(app, a.need_id)
+    page = client.get(f"/needs/{a.need_id}").get_data(as_text=True)
+    panel = page.split('class="bid-panel"')[1].split("</div>")[0]
+    assert "data-bids-closed" in panel
