@@ -66,6 +66,12 @@ def describe(kind: NotificationKind, params: dict, locale: str) -> str:
             "Reminder: the decision proposed on “%(need)s” has waited %(num)d days for your "
             "confirmation. Publicity cannot start until you confirm it or say why not.",
             params.get("days", 3), need=need),
+        NotificationKind.milestone_reported: lambda: _(
+            "The owner of “%(need)s” reported on milestone %(milestone)s: %(status)s.",
+            need=need, milestone=params.get("milestone", ""), status=_milestone_status(params)),
+        NotificationKind.milestone_accepted: lambda: _(
+            "The program office accepted the report on milestone %(milestone)s of “%(need)s”.",
+            need=need, milestone=params.get("milestone", "")),
         NotificationKind.decision_declined: lambda: _(
             "The owner of “%(need)s” did not confirm the proposed decision; propose again.",
             need=need),
@@ -136,6 +142,8 @@ def subject_line(kind: NotificationKind, params: dict, locale: str) -> str:
         NotificationKind.decision_to_confirm: lambda: _("Decision to confirm"),
         NotificationKind.decision_declined: lambda: _("Decision not confirmed"),
         NotificationKind.decision_reminder: lambda: _("Reminder: decision to confirm"),
+        NotificationKind.milestone_reported: lambda: _("Milestone reported"),
+        NotificationKind.milestone_accepted: lambda: _("Milestone report accepted"),
         NotificationKind.objection_lodged: lambda: (
             _("Objection to the decision") if params.get("party") else _("Objection to resolve")),
         NotificationKind.objection_received: lambda: _("Objection received"),
@@ -345,6 +353,7 @@ def decision_published(decision) -> None:
     from marketplace.review.award_models import Outcome
     from marketplace.review.conflicts import bidding_bids
     need = decision.challenge
+    _answered(need)
     winners = {w.bid_id for w in decision.winners}
     until = format_in_zone(decision.publicity_ends_at, program_zone())
     for bid in bidding_bids(need):
@@ -355,6 +364,38 @@ def decision_published(decision) -> None:
     # the program office learns that the owner confirmed and publicity has started
     notify(admin_users(), NotificationKind.decision_published, need,
            page_path("review.need_decision", need_id=need.id), office=True, until=until)
+
+
+def _milestone_status(params: dict) -> str:
+    return {"met": _("met"), "partially_met": _("partially met"),
+            "not_met": _("not met")}.get(params.get("status", ""), params.get("status", ""))
+
+
+def milestone_reported(milestone) -> None:
+    """The owner reported on a milestone: the team whose payment depends on it, and the
+    program office, which accepts the report next."""
+    need = milestone.challenge
+    values = {"milestone": milestone.position + 1, "status": milestone.status.value}
+    notify(team_users(milestone.bid.organisation_id), NotificationKind.milestone_reported,
+           need, page_path("challenges.detail", need_id=need.id) + "#milestones", **values)
+    notify(admin_users(), NotificationKind.milestone_reported, need,
+           page_path("review.need_decision", need_id=need.id) + "#milestones", **values)
+
+
+def milestone_accepted(milestone) -> None:
+    need = milestone.challenge
+    users = team_users(milestone.bid.organisation_id) + owner_users(need)
+    notify(users, NotificationKind.milestone_accepted, need,
+           page_path("challenges.detail", need_id=need.id) + "#milestones",
+           milestone=milestone.position + 1)
+
+
+def _answered(need: Challenge) -> None:
+    """The owner answered the proposed decision: its "please confirm" notices are done."""
+    db.session.execute(update(Notification).where(
+        Notification.challenge_id == need.id, Notification.read_at.is_(None),
+        Notification.kind.in_((NotificationKind.decision_to_confirm,
+                               NotificationKind.decision_reminder))).values(read_at=utcnow()))
 
 
 def admin_users() -> list[User]:
@@ -371,11 +412,7 @@ def decision_to_confirm(decision) -> None:
     db.session.execute(delete(NoticeSent).where(
         NoticeSent.challenge_id == need.id, NoticeSent.organisation_id == need.organisation_id,
         NoticeSent.kind == NotificationKind.decision_reminder))
-    # the earlier proposal's "please confirm" is answered or replaced: one unread, not two
-    db.session.execute(update(Notification).where(
-        Notification.challenge_id == need.id, Notification.read_at.is_(None),
-        Notification.kind.in_((NotificationKind.decision_to_confirm,
-                               NotificationKind.decision_reminder))).values(read_at=utcnow()))
+    _answered(need)     # the earlier proposal's "please confirm": one unread, not two
     notify(owner_users(need), NotificationKind.decision_to_confirm, need,
            page_path("review.confirm_decision", decision_id=decision.id))
 
@@ -403,6 +440,7 @@ def remind_decisions(now: datetime | None = None) -> int:
 
 def decision_declined(decision) -> None:
     need = decision.challenge
+    _answered(need)
     notify(admin_users(), NotificationKind.decision_declined, need,
            page_path("review.need_decision", need_id=need.id), reason=decision.owner_note)
 

@@ -44,6 +44,9 @@ class NotificationKind(str, enum.Enum):
     round_complete = "round_complete"
     # a proposed decision the owner has not answered within a few days
     decision_reminder = "decision_reminder"
+    # the project after the contract: a milestone reported (the team, the office), accepted
+    milestone_reported = "milestone_reported"
+    milestone_accepted = "milestone_accepted"
 
 
 class EmailStatus(str, enum.Enum):

@@ -48,6 +48,8 @@ RECEIVERS = [
     (review_events.objection_resolved, notify.objection_resolved),
     (review_events.award_final, notify.award_final),
     (review_events.need_republished, _republished),
+    (review_events.milestone_reported, notify.milestone_reported),
+    (review_events.milestone_accepted, notify.milestone_accepted),
 ]
 
 

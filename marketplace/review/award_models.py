@@ -224,6 +224,13 @@ class ProjectMilestone(db.Model):
         return (self.challenge.status == NeedStatus.contracted and self.accepted_at is None
                 and self.challenge.is_owned_by(user))
 
+    def can_read_report(self, user) -> bool:
+        """The report is for the owner, the team it pays and the program office."""
+        if not getattr(user, "is_authenticated", False):
+            return False
+        return (user.is_admin or self.challenge.is_owned_by(user)
+                or user.organisation_id == self.bid.organisation_id)
+
     def can_accept(self, user) -> bool:
         return (getattr(user, "is_admin", False) and self.reported_at is not None
                 and self.accepted_at is None)

@@ -254,6 +254,7 @@ def report_milestone(milestone: ProjectMilestone, owner, status: MilestoneStatus
     db.session.flush()
     record("milestone.report", owner, need=milestone.challenge, subject=milestone,
            data={"status": status.value, "report": milestone.report})
+    events.milestone_reported.send(milestone)
 
 
 def accept_milestone(milestone: ProjectMilestone, actor) -> None:
@@ -263,6 +264,7 @@ def accept_milestone(milestone: ProjectMilestone, actor) -> None:
     db.session.flush()
     record("milestone.accept", actor, need=milestone.challenge, subject=milestone,
            data={"status": milestone.status.value})
+    events.milestone_accepted.send(milestone)
 
 
 def accept_project(need: Challenge, actor) -> None:

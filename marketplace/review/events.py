@@ -31,3 +31,9 @@ award_final = _events.signal("award-final", doc="Sender: the Decision.")
 need_republished = _events.signal(
     "need-republished", doc="Published again after no award. Sender: the need (Challenge); "
     "organisation_ids=the teams whose earlier bids were closed.")
+milestone_reported = _events.signal(
+    "milestone-reported", doc="The need owner reported on a project milestone. Sender: the "
+    "ProjectMilestone.")
+milestone_accepted = _events.signal(
+    "milestone-accepted", doc="The program office accepted a milestone's report. Sender: the "
+    "ProjectMilestone.")

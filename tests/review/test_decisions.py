@@ -245,3 +245,40 @@ def test_a_rounds_badge_follows_its_decision(app, scene, people):
     # the withdrawn decision no longer shows a publicity period as if it ran
     page = client.get(f"/admin/review/needs/{scene.need_id}/decision").get_data(as_text=True)
     assert 'data-decision=' in page and "Publicity: " not in page
+
+
+def test_milestone_reports_and_acceptances_tell_the_team_the_office_and_the_owner(
+        app, scene, client, auth):
+    """A report paid nobody any attention: the team whose payment depends on it was not
+    told, the office only found it on its Waiting page, and the owner kept an answered
+    "please confirm" as its only unread notice."""
+    from marketplace.notifications.models import Notification, NotificationKind
+
+    def told(kind) -> set[int]:
+        return set(db.session.scalars(select(Notification.user_id).where(
+            Notification.kind == kind)))
+    with app.test_request_context():
+        _review, decision = decided(scene)
+        owner, admin = get_user(scene.owner_id), get_user(scene.admin_id)
+        decisions.confirm_decision(decision, owner)
+        assert not db.session.scalars(select(Notification).where(
+            Notification.user_id == owner.id, Notification.read_at.is_(None),
+            Notification.kind == NotificationKind.decision_to_confirm)).all()
+        decision.publicity_ends_at = utcnow() - timedelta(seconds=1)
+        decisions.finalise(decision)
+        need = db.session.get(Challenge, scene.need_id)
+        first = decisions.record_contract(need, admin)[0]
+        team = {u for u in scene.team_user_ids
+                if get_user(u).organisation_id == first.bid.organisation_id}
+        decisions.report_milestone(first, owner, MilestoneStatus.partially_met, "产能 8k 片/月")
+        assert told(NotificationKind.milestone_reported) == team | {scene.admin_id}
+        decisions.accept_milestone(first, admin)
+        assert told(NotificationKind.milestone_accepted) == team | {scene.owner_id}
+        db.session.commit()
+        team_email = get_user(next(iter(team))).email
+    # the report is for the team it pays, the owner and the office; not for visitors
+    page = client.get(f"/needs/{scene.need_id}").get_data(as_text=True)
+    assert "产能 8k 片/月" not in page
+    auth.login(team_email)
+    page = client.get(f"/needs/{scene.need_id}").get_data(as_text=True)
+    assert "产能 8k 片/月" in page and "report accepted" in page
