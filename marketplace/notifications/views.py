@@ -54,6 +54,9 @@ def mark_all_read():
     return redirect(url_for("notifications.index"))
 
 
+RECENT_EMAILS = 50
+
+
 @bp.route("/admin/outbox")
 @admin_required
 def outbox():
@@ -63,8 +66,12 @@ def outbox():
         .order_by(OutboxEmail.id.desc()).limit(500)).all()
     counts = dict(db.session.execute(select(OutboxEmail.status, func.count(OutboxEmail.id))
                                      .group_by(OutboxEmail.status)).all())
+    # what was sent lately: who and what about, never the text (a reset link is only for
+    # its recipient)
+    recent = db.session.scalars(select(OutboxEmail).order_by(OutboxEmail.id.desc())
+                                .limit(RECENT_EMAILS)).all()
     return render_template("notifications/outbox.html", problems=problems, counts=counts,
-                           EmailStatus=EmailStatus, action_form=ActionForm())
+                           recent=recent, EmailStatus=EmailStatus, action_form=ActionForm())
 
 
 @bp.route("/admin/outbox/<int:email_id>/retry", methods=["POST"])

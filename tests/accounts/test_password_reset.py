@@ -291,3 +291,19 @@ def test_asking_is_limited_per_client_address(limited_app):
     assert _ask(client, "person9@example.org").status_code == 429
     assert _ask(client, "person9@example.org",
                 environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 302
+
+
+def test_the_office_sees_that_a_reset_mail_went_out_but_never_its_link(app, client, auth):
+    """The outbox showed counts only; it must never show a reset link to an administrator."""
+    with app.app_context():
+        factories.people()
+        db.session.commit()
+    client.post("/account/password/forgot", data={"email": "solver@example.com"})
+    with app.app_context():
+        body = db.session.scalar(select(OutboxEmail.body).where(
+            OutboxEmail.to_address == "solver@example.com"))
+        link = re.search(r"/account/password/reset/\S+", body).group(0)
+    auth.login("admin@example.com")
+    page = client.get("/admin/outbox").get_data(as_text=True)
+    recent = page.split("data-outbox-recent")[1].split("</table>")[0]
+    assert "solver@example.com" in recent and link not in page
