@@ -4,6 +4,8 @@ Operations flush and never commit; the request (or CLI command) commits once at 
 """
 from __future__ import annotations
 
+import enum
+
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -101,8 +103,11 @@ def apply_fields(need: Challenge, data: dict, indicators: list[IndicatorRow]) ->
     for field in NEED_FIELDS:
         if field in data:
             value = data[field]
-            if isinstance(value, str):
+            # text is trimmed; an enum member (IPTerms is also a str) stays one
+            if isinstance(value, str) and not isinstance(value, enum.Enum):
                 value = value.strip() or None
+            if field == "ip_terms" and value is not None:
+                value = IPTerms(value)      # "exclusive" typed or posted: the member itself
             setattr(need, field, value)
     if need.ip_terms is None:
         need.ip_terms = IPTerms.non_exclusive

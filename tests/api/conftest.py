@@ -69,5 +69,3 @@ def scene(app, people):
         return result
 
 
-# the browser tests' server and Chromium (tests/e2e), for the documentation page
-from tests.e2e.conftest import browser, browser_page, live_server  # noqa: E402,F401

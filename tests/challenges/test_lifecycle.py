@@ -130,3 +130,10 @@ def test_each_need_gets_a_list_number(actors):
     first = factories.need(people.owner_id)
     second = factories.need(people.owner_id)
     assert first.ref.startswith("JB-") and first.ref != second.ref
+
+
+def test_a_saved_need_keeps_its_ip_terms_as_the_enum_member(ctx, people):
+    """apply_fields trimmed the member as text, so need.ip_terms.value failed until reload."""
+    from marketplace.challenges.models import IPTerms
+    need = factories.need(people.owner_id, ip_terms="exclusive")
+    assert need.ip_terms is IPTerms.exclusive and need.ip_terms.value == "exclusive"

@@ -38,8 +38,10 @@ def live_server(app):
                                                "UPLOAD_DIR", "SECRET_KEY", "ARGON2_PARAMS")}
     # Mail is delivered inline: a background sender in this long-lived app would keep polling
     # the shared test database and claim other tests' emails.
+    # No search poller either: the tests' own app writes the shared index after each commit,
+    # and a poller would race the index clean-up between tests.
     live_app = create_app({**config, "TESTING": False, "WTF_CSRF_ENABLED": True,
-                           "MAIL_SEND_AFTER_COMMIT": "inline"})
+                           "MAIL_SEND_AFTER_COMMIT": "inline", "SEARCH_POLL_SECONDS": 0})
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
