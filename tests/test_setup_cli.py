@@ -53,6 +53,7 @@ def test_setup_demo_loads_a_realistic_data_set_once(runner, app, client):
                     if falls_short(row)]
 
         # one need has been through the whole process: final award, contract, a milestone
+        from marketplace.audit.models import AuditEntry
         from marketplace.review.award_models import DecisionStatus, ProjectMilestone
         from marketplace.review.demo import AWARD_NEED_REF
         from marketplace.review.queries import latest_decision
@@ -62,6 +63,12 @@ def test_setup_demo_loads_a_realistic_data_set_once(runner, app, client):
         milestones = db.session.scalars(select(ProjectMilestone).where(
             ProjectMilestone.challenge_id == awarded.id)).all()
         assert len(milestones) >= 2 and sum(m.accepted_at is not None for m in milestones) == 1
+        # its publicity ended before today, and the record of the confirmation says so too
+        decision = latest_decision(awarded)
+        confirmed = db.session.scalar(select(AuditEntry).where(
+            AuditEntry.action == "decision.confirm", AuditEntry.challenge_id == awarded.id))
+        assert decision.publicity_ends_at < decision.finalised_at
+        assert confirmed.data["publicity_ends_at"] == decision.publicity_ends_at.isoformat()
     assert f"Awarded and contracted: {AWARD_NEED_REF}" in result.output
     client.post("/account/login", data={"email": "admin@demo.example",
                                          "password": DEMO_PASSWORD})

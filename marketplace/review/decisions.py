@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -81,11 +81,13 @@ def propose_decision(review: ReviewRound, actor, *, outcome: Outcome, winner_ent
     return decision
 
 
-def confirm_decision(decision: Decision, owner, note: str | None = None) -> None:
-    """The need owner confirms: the decision goes public for its publicity period."""
+def confirm_decision(decision: Decision, owner, note: str | None = None,
+                     now: datetime | None = None) -> None:
+    """The need owner confirms: the decision goes public for its publicity period (from
+    `now`, the moment of confirming; the demo data passes a past one)."""
     if not decision.can_confirm(owner):
         raise ReviewRefused(_l("Only the need owner can confirm a proposed decision."))
-    now = utcnow()
+    now = now or utcnow()
     decision.status, decision.confirmed_by_id, decision.confirmed_at = (
         DecisionStatus.publicity, owner.id, now)
     decision.owner_note = (note or "").strip() or None

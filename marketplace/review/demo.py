@@ -173,13 +173,12 @@ def _award(need: Challenge, review) -> None:
         rationale="该方案发酵滴度与收率承诺最高，放大路线清晰，专家组综合得分第一。",
         rationale_en="The highest committed titre and yield with a clear scale-up route; "
                      "first in the panel's overall score.", publicity_days=7)
-    decisions.confirm_decision(decision, owner)
-    # as it happened over the days after the deadline: proposed after two, confirmed the
-    # next day, seven days of publicity that ended before today
-    day = need.deadline + timedelta(days=2)
-    ends = min(day + timedelta(days=8), utcnow() - timedelta(hours=1))
-    decision.proposed_at, decision.confirmed_at = day, day + timedelta(days=1)
-    decision.publicity_starts_at, decision.publicity_ends_at = ends - timedelta(days=7), ends
+    # as it happened over the days after the deadline: proposed after two days, confirmed
+    # the next day, seven days of publicity that ended before today. The owner confirmed
+    # "then", so the publicity dates in the record, the notices and the page agree.
+    confirmed = min(need.deadline + timedelta(days=3), utcnow() - timedelta(days=8))
+    decision.proposed_at = confirmed - timedelta(days=1)
+    decisions.confirm_decision(decision, owner, now=confirmed)
     decisions.finalise(decision, admin)
     first = decisions.record_contract(need, admin)[0]
     decisions.report_milestone(
