@@ -31,9 +31,15 @@ def dashboard():
 @bp.route("/screening")
 @admin_required
 def screening():
+    return _screening_page(ReturnForm())
+
+
+def _screening_page(return_form: ReturnForm, refused_need_id: int | None = None,
+                    status: int = 200):
+    """The queue; a refused return shows its message beside that need's reasons box."""
     needs = db.session.scalars(screening_queue()).all()
     return render_template("admin/screening.html", needs=needs, action_form=ActionForm(),
-                           return_form=ReturnForm())
+                           return_form=return_form, refused_need_id=refused_need_id), status
 
 
 @bp.route("/needs/<int:need_id>/publish", methods=["POST"])
@@ -64,9 +70,10 @@ def return_need(need_id: int):
         abort(403)
     form = ReturnForm()
     if not form.validate_on_submit():
-        for error in form.reason.errors or [_("The form expired; please try again.")]:
-            flash(str(error), "error")
-        return redirect(url_for("admin.screening"))
+        if not form.reason.errors:            # a stale CSRF token: nothing to mark
+            flash(_("The form expired; please try again."), "error")
+            return redirect(url_for("admin.screening"))
+        return _screening_page(form, need.id, 400)
     try:
         operations.return_to_owner(need, current_user, form.reason.data)
     except operations.TransitionError as refused:      # e.g. reasons of spaces only

@@ -357,3 +357,16 @@ def test_a_visitor_on_a_closed_need_is_told_where_the_bids_are(app, client):
     page = client.get(f"/needs/{a.need_id}").get_data(as_text=True)
     panel = page.split('class="bid-panel"')[1].split("</div>")[0]
     assert "data-bids-closed" in panel
+
+
+def test_a_submitted_bid_can_be_withdrawn_from_its_own_page(app, client, auth):
+    """Withdrawing was only at the bottom of the edit form."""
+    a = arena(app)
+    bid_id = start(app, a)
+    auth.login("solver@example.com")
+    client.post(f"/bids/{bid_id}/edit", data=bid_form(a, action="submit"))
+    page = client.get(f"/bids/{bid_id}").get_data(as_text=True)
+    assert "data-withdraw-bid" in page and f'action="/bids/{bid_id}/withdraw"' in page
+    assert client.post(f"/bids/{bid_id}/withdraw").status_code == 302
+    assert _bid(app, bid_id).status.value == "withdrawn"
+    assert "data-withdraw-bid" not in client.get(f"/bids/{bid_id}").get_data(as_text=True)

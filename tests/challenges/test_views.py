@@ -684,8 +684,11 @@ def test_blank_reasons_questions_and_answers_are_refused_with_a_message(client, 
     client.set_cookie("lang", "en")
     response = client.post(f"/admin/needs/{submitted}/return", data={"reason": "   \n  "},
                            follow_redirects=True)
-    assert response.status_code == 200
-    assert "Give the reasons for returning the need." in response.get_data(as_text=True)
+    assert response.status_code == 400
+    # said beside that need's box, which is marked (not only at the top of a long queue)
+    form = response.get_data(as_text=True).split(f'id="return-{submitted}"')[1].split(
+        "</form>")[0]
+    assert "Give the reasons for returning the need." in form and 'aria-invalid="true"' in form
     auth.logout()
     auth.login("solver@example.com")
     response = client.post(f"/needs/{published}/questions", data={"text": "  \n "},
