@@ -705,3 +705,15 @@ def test_each_summary_line_names_its_field_when_the_message_does_not(client, aut
                                            "action": "save"}).get_data(as_text=True)
     notice = page.split('<div class="notice" role="alert">')[1].split("</div>")[0]
     assert "Contact email: Enter a valid email address, e.g. name@example.com." in notice
+
+
+def test_a_reader_is_told_when_the_need_is_only_in_the_other_language(client, people, app):
+    with app.app_context():
+        need_id = factories.need(people.owner_id, NeedStatus.published, people.admin_id,
+                                 description_en=None).id
+        db.session.commit()
+    client.set_cookie("lang", "en")
+    page = client.get(f"/needs/{need_id}").get_data(as_text=True)
+    assert "wrote this need in Chinese only" in page and 'class="prose" lang="zh-CN"' in page
+    client.set_cookie("lang", "zh")
+    assert "data-other-language" not in client.get(f"/needs/{need_id}").get_data(as_text=True)
