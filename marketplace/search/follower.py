@@ -12,7 +12,8 @@ each tick, so when the owner dies another process takes over within a tick. POSI
 to a process and are not inherited by a forked child, so a child forked by the owner (the
 indexer of a large import) never holds the node's lock alone.
 
-It starts in every app that is not testing, unless SEARCH_POLL_SECONDS is 0. Gunicorn must not
+It starts in every app that is not testing and not running a command (see sync.init_app),
+unless SEARCH_POLL_SECONDS is 0. Gunicorn must not
 `--preload` the app: the follower would then run in the master process only, whose database
 connections the workers inherit.
 """

@@ -285,3 +285,24 @@ def test_a_running_node_follows_on_its_own_within_a_second(app, node_b, people, 
     finally:
         _out, err = process.communicate("", timeout=30)     # closes its input: it ends
     assert "Traceback" not in err, err
+
+
+def test_a_command_does_not_follow_the_other_nodes(tmp_path):
+    """An import or a worker applies its own commits; a poller there only competed for the
+    index writer. A process that serves (no command running) follows."""
+    import click
+
+    from marketplace import create_app
+    from marketplace.search import follower
+
+    def app_for(name: str):
+        return create_app({"TESTING": False, "SECRET_KEY": "x", "DATA_DIR": str(tmp_path / name),
+                           "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'shared.db'}",
+                           "SEARCH_POLL_SECONDS": 5})
+    with click.Context(click.Command("import")):
+        command_app = app_for("command")
+    served_app = app_for("served")
+    keys = {key.split(":", 1)[1] for key in follower._started}
+    assert served_app.config["INDEX_DIR"] in keys
+    assert command_app.config["INDEX_DIR"] not in keys
+    follower._started.pop(f"{os.getpid()}:{served_app.config['INDEX_DIR']}").stop()
