@@ -91,6 +91,18 @@ def _clean_tables(request):
 
 
 @pytest.fixture
+def csrf_client(app):
+    """A client of a second app on the tests' database with CSRF checks on, as in
+    production (the tests' own app turns them off)."""
+    config = {key: app.config[key] for key in ("DATA_DIR", "SQLALCHEMY_DATABASE_URI",
+                                               "UPLOAD_DIR", "SECRET_KEY", "ARGON2_PARAMS")}
+    strict = create_app({**config, "TESTING": True, "WTF_CSRF_ENABLED": True})
+    yield strict.test_client()
+    with strict.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
 def make_limited_app(tmp_path):
     """An app of its own with the per-address limits on (`make_limited_app(**settings)`).
     Flask-Limiter's limiter is one object for every app: the teardown turns it off again

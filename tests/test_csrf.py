@@ -1,25 +1,13 @@
 """Every form is protected: a POST without a valid token is refused and changes nothing."""
 import re
 
-import pytest
 from sqlalchemy import func, select
 
-from marketplace import create_app
 from marketplace.accounts.models import User
 from marketplace.challenges.models import Challenge, NeedStatus
 from marketplace.extensions import db
 
 from . import factories
-
-
-@pytest.fixture
-def csrf_client(app):
-    config = {key: app.config[key] for key in ("DATA_DIR", "SQLALCHEMY_DATABASE_URI",
-                                               "UPLOAD_DIR", "SECRET_KEY", "ARGON2_PARAMS")}
-    strict = create_app({**config, "TESTING": True, "WTF_CSRF_ENABLED": True})
-    yield strict.test_client()
-    with strict.app_context():
-        db.engine.dispose()
 
 
 def token_from(page: str) -> str:

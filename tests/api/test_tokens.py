@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from marketplace import create_app
 from marketplace.accounts.models import User
 from marketplace.api.models import ApiToken, TokenScope
 from marketplace.api.tokens import digest
@@ -112,16 +111,6 @@ def test_use_is_recorded_at_most_once_a_minute(app, client, people):
     client.get("/api/v1/me", headers=bearer(secret))
     with app.app_context():
         assert first is not None and db.session.scalar(select(ApiToken.last_used_at)) == first
-
-
-@pytest.fixture
-def csrf_client(app):
-    config = {key: app.config[key] for key in ("DATA_DIR", "SQLALCHEMY_DATABASE_URI",
-                                               "UPLOAD_DIR", "SECRET_KEY", "ARGON2_PARAMS")}
-    strict = create_app({**config, "TESTING": True, "WTF_CSRF_ENABLED": True})
-    yield strict.test_client()
-    with strict.app_context():
-        db.engine.dispose()
 
 
 def _csrf(page: str) -> str:
